@@ -1,0 +1,276 @@
+"""The `jiandu` command line (contract in DESIGN.md: extend, don't break)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from jiandu.catalog.registry import all_types, register_type
+from jiandu.cli.errors import run_guarded
+from jiandu.cli.output import print_import_result, print_json
+from jiandu.config import load_settings
+from jiandu.errors import CatalogError
+from jiandu.ingest.importer import ImportRequest, SqlSource, import_batch
+from jiandu.workspace import init_workspace, open_workspace
+
+app = typer.Typer(
+    name="jiandu",
+    help="监督 jiandu — 大数据法律监督平台 / big-data legal supervision platform",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+types_app = typer.Typer(help="数据类型（数据交换标准）/ dataset types", no_args_is_help=True)
+app.add_typer(types_app, name="types")
+
+console = Console()
+JsonFlag = Annotated[bool, typer.Option("--json", help="机器可读的 JSON 输出 / JSON output")]
+
+
+@app.command()
+def init() -> None:
+    """初始化工作目录与元数据库 / create JIANDU_HOME and bring the metadata DB up to date."""
+    settings = load_settings()
+    report = init_workspace(settings)
+    console.print(f"[green]✓[/] 工作目录 home: {settings.home}")
+    console.print(
+        f"[green]✓[/] 元数据库 metadata DB: {report.database} (revision {report.revision})"
+    )
+    if report.swept:
+        console.print(f"  清理未提交的残留 removed {report.swept} uncommitted leftovers")
+
+
+@app.command("import")
+def import_(
+    dataset_type: Annotated[str, typer.Argument(help="数据类型 id, e.g. pension_payment")],
+    files: Annotated[list[Path] | None, typer.Argument(help="源文件 / source files")] = None,
+    source: Annotated[str | None, typer.Option(help="来源单位 / source name")] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="表头映射文件 YAML/JSON {表头: 字段} / header mapping")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option(help="只读此工作表 / only this Excel sheet")] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="强制编码 / force encoding (utf-8, gb18030…)")
+    ] = None,
+    db_url: Annotated[
+        str | None, typer.Option("--db-url", help="从数据库导入 / SQLAlchemy URL to read from")
+    ] = None,
+    table: Annotated[str | None, typer.Option(help="数据库表名 / table (with --db-url)")] = None,
+    query: Annotated[
+        str | None, typer.Option(help="单条 SELECT 查询 / one SELECT (with --db-url)")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """导入数据，生成一个批次 / import files (or a DB table) as one batch."""
+    settings = load_settings()
+    open_workspace(settings)
+    known = all_types(settings)
+    if dataset_type not in known:
+        raise CatalogError(
+            f"未知的数据类型 {dataset_type!r}；可用类型见 `jiandu types list`",
+            f"unknown dataset type {dataset_type!r}; see `jiandu types list`",
+        )
+    sql = None
+    if db_url is not None:
+        if files or (table is None) == (query is None):
+            raise CatalogError(
+                "使用 --db-url 时请给出 --table 或 --query 之一，且不要同时给文件",
+                "with --db-url give exactly one of --table or --query, and no files",
+            )
+        sql = SqlSource(url=db_url, table=table, query=query)
+    elif not files:
+        raise CatalogError("请给出要导入的文件", "give at least one file to import")
+    request = ImportRequest(
+        dataset_type=known[dataset_type],
+        files=tuple(files or ()),
+        sql=sql,
+        source_name=source,
+        mapping_file=mapping,
+        sheet=sheet,
+        encoding=encoding,
+    )
+    if as_json:
+        result = import_batch(settings, request)
+        print_json(result.__dict__)
+        return
+    with console.status("导入中 importing…") as status:
+        result = import_batch(settings, request, progress=status.update)
+    print_import_result(console, result)
+
+
+@app.command()
+def datasets(as_json: JsonFlag = False) -> None:
+    """数据资源目录 / the data resource directory: datasets in the pool."""
+    settings = load_settings()
+    summaries = open_workspace(settings).datasets()
+    if as_json:
+        print_json([asdict(s) for s in summaries])
+        return
+    if not summaries:
+        console.print("数据池为空，先运行 `jiandu import` / the pool is empty: run `jiandu import`")
+        return
+    table = Table(title="数据资源目录 Data resource directory")
+    for heading in (
+        "数据集 id",
+        "名称 name",
+        "密级 level",
+        "批次 batches",
+        "行数 rows",
+        "拒绝 rejected",
+        "最近导入 last import",
+    ):
+        table.add_column(heading)
+    for s in summaries:
+        table.add_row(
+            s.id,
+            s.name_zh,
+            s.sensitivity,
+            str(s.batch_count),
+            f"{s.rows_accepted:,}",
+            f"{s.rows_rejected:,}",
+            s.last_import_at.strftime("%Y-%m-%d %H:%M") if s.last_import_at else "—",
+        )
+    console.print(table)
+
+
+@app.command()
+def batches(
+    dataset: Annotated[str, typer.Argument(help="数据集 id")], as_json: JsonFlag = False
+) -> None:
+    """某数据集的导入批次 / the batches of one dataset."""
+    settings = load_settings()
+    rows = open_workspace(settings).batches(dataset)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"{dataset} 批次 batches")
+    for heading in (
+        "批次 batch",
+        "状态 status",
+        "读取 read",
+        "接收 accepted",
+        "拒绝 rejected",
+        "来源 source",
+        "时间 at",
+    ):
+        table.add_column(heading)
+    for row in rows:
+        table.add_row(
+            row["id"],
+            row["status"],
+            f"{row['rows_read']:,}",
+            f"{row['rows_accepted']:,}",
+            f"{row['rows_rejected']:,}",
+            row["source_name"] or "—",
+            row["created_at"][:16],
+        )
+    console.print(table)
+
+
+@app.command()
+def rejects(
+    batch_id: Annotated[str, typer.Argument(help="批次 id")],
+    limit: Annotated[int, typer.Option(help="最多显示行数 / rows to show")] = 20,
+    as_json: JsonFlag = False,
+) -> None:
+    """被拒行及原因 / rejected rows of a batch with file, row, field and reason."""
+    settings = load_settings()
+    rows = open_workspace(settings).rejects(batch_id, limit)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"{batch_id} 被拒行 rejected rows")
+    for heading in ("来源 source", "行 row", "字段 field", "原值 value", "原因 reason"):
+        table.add_column(heading)
+    for row in rows:
+        table.add_row(
+            row["source"],
+            str(row["row"]),
+            row["field"],
+            row["value"] or "∅",
+            f"{row['zh']} / {row['en']}",
+        )
+    console.print(table)
+
+
+@types_app.command("list")
+def types_list(as_json: JsonFlag = False) -> None:
+    """列出数据类型 / list dataset types."""
+    known = all_types(load_settings())
+    if as_json:
+        print_json(
+            [{"id": t.id, "name_zh": t.name_zh, "name_en": t.name_en} for t in known.values()]
+        )
+        return
+    table = Table(title="数据类型 Dataset types")
+    for heading in ("id", "名称", "name", "字段 fields"):
+        table.add_column(heading)
+    for t in known.values():
+        table.add_row(t.id, t.name_zh, t.name_en, str(len(t.fields)))
+    console.print(table)
+
+
+@types_app.command("show")
+def types_show(type_id: str, as_json: JsonFlag = False) -> None:
+    """显示一个数据类型的字段 / show one dataset type's fields."""
+    known = all_types(load_settings())
+    if type_id not in known:
+        raise CatalogError(f"未知的数据类型 {type_id!r}", f"unknown dataset type {type_id!r}")
+    dataset_type = known[type_id]
+    if as_json:
+        print_json(dataset_type.model_dump(mode="json"))
+        return
+    table = Table(title=f"{dataset_type.name_zh} {dataset_type.name_en} ({dataset_type.id})")
+    for heading in ("字段 field", "类型 type", "中文", "必填 required", "PII", "同义表头 synonyms"):
+        table.add_column(heading)
+    for f in dataset_type.fields:
+        table.add_row(
+            f.name, f.type, f.label_zh, "✓" if f.required else "", f.pii, "、".join(f.synonyms[:6])
+        )
+    console.print(table)
+
+
+@types_app.command("register")
+def types_register(path: Path) -> None:
+    """注册自定义数据类型 (YAML) / register a custom dataset type."""
+    settings = load_settings()
+    open_workspace(settings)
+    dataset_type = register_type(settings, path)
+    console.print(f"[green]✓[/] 已注册 registered {dataset_type.id} ({dataset_type.name_zh})")
+
+
+@app.command()
+def demo(
+    size: Annotated[int, typer.Option(help="样例行数 / rows per sample file")] = 2000,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="不启动网页 / do not start the web UI")
+    ] = False,
+) -> None:
+    """演示：初始化、导入样例数据、列出数据资源目录 / demo: init, import samples, list."""
+    from jiandu.demo.samples import write_samples  # noqa: PLC0415 - demo-only dependency
+
+    settings = load_settings()
+    init_workspace(settings)
+    folder = settings.home / "demo-files"
+    for sample in write_samples(folder, size=size):
+        console.rule(f"{sample.dataset_type} ← {', '.join(p.name for p in sample.files)}")
+        request = ImportRequest(
+            dataset_type=all_types(settings)[sample.dataset_type],
+            files=sample.files,
+            source_name=sample.source_name,
+        )
+        print_import_result(console, import_batch(settings, request))
+    datasets(as_json=False)
+    if not no_serve:
+        console.print("网页界面将在后续版本提供 / the web UI arrives with a later release")
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: every command runs behind the one error handler."""
+    return run_guarded(app, sys.argv[1:] if argv is None else argv, console)

@@ -1,0 +1,1 @@
+"""Demo province: sample data with planted cases."""

@@ -1,0 +1,1 @@
+"""Ingestion: readers, cleaning, quality report and the batch importer."""

@@ -1,0 +1,316 @@
+"""Compile a dataset type and a header mapping into one vectorised cleaning query.
+
+The query reads a source relation (columns c0..cN VARCHAR plus `_row`) and produces, per
+row: every standard field cleaned to its semantic type, the derived columns, the unknown
+source columns kept as text, `_errors` and `_warnings` (lists of {field, code}) and, only
+for rows with errors, `_raw` (the original text, for the rejects table). Every expression
+is a sqlglot tree over the DuckDB field macros; nothing here touches a row in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from jiandu.catalog.dataset_type import DatasetType, FieldSpec
+from jiandu.catalog.mapping import HeaderMapping
+from jiandu.fields.base import SemanticType
+from jiandu.fields.registry import get_type
+
+REQUIRED_CODE = "required.missing"
+UNIT_PATTERN = "[万亿元圆]"
+ENUM_CODE = "enum.unknown"
+
+ROW_COLUMN = "_row"
+SOURCE_COLUMN = "_source"
+ERRORS_COLUMN = "_errors"
+WARNINGS_COLUMN = "_warnings"
+RAW_COLUMN = "_raw"
+
+
+@dataclass(frozen=True)
+class OutputColumn:
+    """One column of a cleaned batch, as the catalog records it."""
+
+    name: str
+    duckdb_type: str
+    origin: str  # "standard", "derived" or "extra"
+    field: str  # the standard field it comes from (itself for standard/extra)
+
+
+def _call(macro: str, *args: exp.Expression) -> exp.Expression:
+    return exp.Anonymous(this=macro, expressions=list(args))
+
+
+def _typed_null(duckdb_type: str) -> exp.Expression:
+    return exp.cast(exp.null(), exp.DataType.build(duckdb_type, dialect="duckdb"))
+
+
+def _issue(field: str, code: exp.Expression) -> exp.Expression:
+    return exp.Struct(
+        expressions=[
+            exp.PropertyEQ(this=exp.to_identifier("field"), expression=exp.Literal.string(field)),
+            exp.PropertyEQ(this=exp.to_identifier("code"), expression=code),
+        ]
+    )
+
+
+def _non_null_issues(items: list[exp.Expression]) -> exp.Expression:
+    """list_filter([...], lambda i: i.code IS NOT NULL); an empty typed list when no items."""
+    if not items:
+        return exp.cast(
+            exp.Array(expressions=[]),
+            exp.DataType.build("STRUCT(field VARCHAR, code VARCHAR)[]", dialect="duckdb"),
+        )
+    variable = exp.to_identifier("i")
+    keep = exp.Lambda(
+        this=exp.Not(this=exp.Is(this=exp.column("code", table="i"), expression=exp.null())),
+        expressions=[variable],
+    )
+    return _call("list_filter", exp.Array(expressions=items), keep)
+
+
+@dataclass(frozen=True)
+class _FieldPlan:
+    spec: FieldSpec
+    semantic: SemanticType
+    raw: exp.Expression | None  # jd_nullify(cN), or None when the source lacks the field
+    multiplier: int | None = None  # a money unit in the header: "注册资本（万元）" → 10000
+
+
+def _enum_clean(spec: FieldSpec, raw: exp.Expression) -> exp.Expression:
+    """Map every accepted spelling (canonical or synonym) to the canonical value."""
+    text = _call("jd_enum_clean", raw)
+    case = exp.Case(this=text)
+    for value in spec.values or []:
+        spellings = [value, *spec.value_synonyms.get(value, [])]
+        for spelling in dict.fromkeys(spellings):
+            case = case.when(exp.Literal.string(spelling), exp.Literal.string(value))
+    return case
+
+
+def _clean_expr(plan: _FieldPlan) -> exp.Expression:
+    if plan.raw is None:
+        return _typed_null(plan.semantic.duckdb_type)
+    if plan.spec.type == "enum":
+        return _enum_clean(plan.spec, plan.raw)
+    clean = _call(plan.semantic.sql_clean, plan.raw)
+    if plan.multiplier and plan.multiplier != 1:
+        # A bare number in a 万元 column means ten-thousands; a value that names its own
+        # unit ("3000元", "1.2万") already says what it means.
+        names_unit = _call("regexp_matches", plan.raw, exp.Literal.string(UNIT_PATTERN))
+        scaled = exp.cast(
+            exp.Mul(this=clean, expression=exp.Literal.number(plan.multiplier)),
+            exp.DataType.build(plan.semantic.duckdb_type, dialect="duckdb"),
+        )
+        return exp.Case().when(names_unit, clean).else_(scaled)
+    return clean
+
+
+def _error_expr(plan: _FieldPlan, value: exp.Expression | None = None) -> exp.Expression | None:
+    """The field's error code; `value` is its clean value column, when already computed."""
+    missing = exp.Literal.string(REQUIRED_CODE)
+    if plan.raw is None:
+        return missing if plan.spec.required else None
+    if plan.spec.type == "enum":
+        invalid: exp.Expression = exp.Literal.string(ENUM_CODE)
+    else:
+        invalid = _call(plan.semantic.sql_error, plan.raw)
+    case = exp.Case()
+    if plan.spec.required:
+        case = case.when(exp.Is(this=plan.raw, expression=exp.null()), missing)
+    clean = value if value is not None else _clean_expr(plan)
+    present_but_invalid = exp.and_(
+        exp.Not(this=exp.Is(this=plan.raw, expression=exp.null())),
+        exp.Is(this=clean, expression=exp.null()),
+    )
+    return case.when(present_but_invalid, invalid)
+
+
+def output_columns(
+    dataset_type: DatasetType, mappings: Sequence[HeaderMapping]
+) -> list[OutputColumn]:
+    """The columns a batch of this type has, in order: standard, derived, extra."""
+    columns: list[OutputColumn] = []
+    for spec in dataset_type.fields:
+        semantic = get_type(spec.type)
+        columns.append(OutputColumn(spec.name, semantic.duckdb_type, "standard", spec.name))
+        for derived in semantic.derived:
+            columns.append(
+                OutputColumn(
+                    f"{spec.name}_{derived.suffix}", derived.duckdb_type, "derived", spec.name
+                )
+            )
+    seen = {column.name for column in columns}
+    for mapping in mappings:
+        for column in mapping.columns:
+            if column.field is None and column.extra_name and column.extra_name not in seen:
+                seen.add(column.extra_name)
+                columns.append(
+                    OutputColumn(column.extra_name, "VARCHAR", "extra", column.extra_name)
+                )
+    return columns
+
+
+def _value_column(field: str) -> str:
+    return f"__v_{field}"
+
+
+def _error_column(field: str) -> str:
+    return f"__e_{field}"
+
+
+def _warn_column(field: str) -> str:
+    return f"__w_{field}"
+
+
+def _ref(name: str) -> exp.Column:
+    return exp.column(name, quoted=True)
+
+
+def _plans(dataset_type: DatasetType, mapping: HeaderMapping) -> list[_FieldPlan]:
+    """Each standard field with its raw text (a layer-1 column) or None when absent."""
+    by_field = {c.field: c for c in mapping.columns if c.field is not None}
+    plans: list[_FieldPlan] = []
+    for spec in dataset_type.fields:
+        column = by_field.get(spec.name)
+        semantic = get_type(spec.type)
+        if column is None:
+            plans.append(_FieldPlan(spec, semantic, None))
+            continue
+        multiplier = column.yuan_multiplier if spec.type == "money" else None
+        plans.append(_FieldPlan(spec, semantic, _ref(f"__r{column.index}"), multiplier))
+    return plans
+
+
+def cleaning_select(
+    dataset_type: DatasetType,
+    mapping: HeaderMapping,
+    source_label: str,
+    columns: Sequence[OutputColumn],
+    source_table: str,
+) -> exp.Select:
+    """The SELECT that cleans one source relation (registered as `source_table`).
+
+    Three layers, so that each macro runs once per value: (1) blanks to NULL for every
+    source column; (2) per field, its error code, warning code and clean value; (3) the
+    batch's columns — derived columns read the clean value, the issue lists read the
+    codes, and the original text is attached only to rows with errors.
+    """
+    plans = _plans(dataset_type, mapping)
+    passthrough = [exp.column(name) for name in (SOURCE_COLUMN, ROW_COLUMN)]
+
+    raw_layer = exp.select(
+        exp.alias_(exp.Literal.string(source_label), SOURCE_COLUMN),
+        exp.column(ROW_COLUMN),
+        *[
+            exp.alias_(exp.column(f"c{c.index}"), f"__c{c.index}", quoted=True)
+            for c in mapping.columns
+        ],
+        *[
+            exp.alias_(_call("jd_nullify", exp.column(f"c{c.index}")), f"__r{c.index}", quoted=True)
+            for c in mapping.columns
+        ],
+    ).from_(exp.to_table(source_table))
+
+    # Layer 2: the clean value (and warning). Layer 3: the error code, computed only where
+    # the clean value came out NULL: by the field contract (docs/dev/contracts.md) that is
+    # exactly when the value is invalid, so the costly error macro runs on the few bad
+    # rows instead of on every row.
+    cleaned: list[exp.Expr] = [exp.Star()]
+    checked: list[exp.Expr] = [exp.Star()]
+    for plan in plans:
+        if plan.raw is None:
+            continue
+        value = _value_column(plan.spec.name)
+        cleaned.append(exp.alias_(_clean_expr(plan), value, quoted=True))
+        if plan.semantic.sql_warn is not None:
+            warn = _call(plan.semantic.sql_warn, plan.raw)
+            cleaned.append(exp.alias_(warn, _warn_column(plan.spec.name), quoted=True))
+        error = _error_expr(plan, _ref(value))
+        if error is not None:
+            checked.append(exp.alias_(error, _error_column(plan.spec.name), quoted=True))
+    clean_layer = exp.select(*cleaned).from_(raw_layer.subquery("raw"))
+    check_layer = exp.select(*checked).from_(clean_layer.subquery("cleaned"))
+
+    plan_by_name = {plan.spec.name: plan for plan in plans}
+    extras = {c.extra_name: c.index for c in mapping.columns if c.field is None and c.extra_name}
+    final: list[exp.Expr] = list(passthrough)
+    for column in columns:
+        final.append(
+            exp.alias_(_final_column(column, plan_by_name, extras), column.name, quoted=True)
+        )
+
+    error_items: list[exp.Expression] = []
+    for plan in plans:
+        if plan.raw is not None and _error_expr(plan) is not None:
+            error_items.append(_issue(plan.spec.name, _ref(_error_column(plan.spec.name))))
+        elif plan.raw is None and plan.spec.required:
+            error_items.append(_issue(plan.spec.name, exp.Literal.string(REQUIRED_CODE)))
+    warn_items = [
+        _issue(plan.spec.name, _ref(_warn_column(plan.spec.name)))
+        for plan in plans
+        if plan.raw is not None and plan.semantic.sql_warn is not None
+    ]
+    final.append(exp.alias_(_non_null_issues(error_items), ERRORS_COLUMN))
+    final.append(exp.alias_(_non_null_issues(warn_items), WARNINGS_COLUMN))
+    final.append(exp.alias_(_raw_when_rejected(mapping, plans), RAW_COLUMN))
+    return exp.select(*final).from_(check_layer.subquery("checked_values"))
+
+
+def _final_column(
+    column: OutputColumn, plans: dict[str, _FieldPlan], extras: dict[str, int]
+) -> exp.Expression:
+    if column.origin == "extra":
+        index = extras.get(column.name)
+        return _typed_null("VARCHAR") if index is None else _ref(f"__r{index}")
+    plan = plans[column.field]
+    if plan.raw is None:
+        return _typed_null(column.duckdb_type)
+    value = _ref(_value_column(plan.spec.name))
+    if column.origin == "standard":
+        return value
+    derived = next(d for d in plan.semantic.derived if f"{column.field}_{d.suffix}" == column.name)
+    return _call(derived.sql_macro, value)
+
+
+def _raw_when_rejected(mapping: HeaderMapping, plans: Sequence[_FieldPlan]) -> exp.Expression:
+    """The original text as a MAP {header: text}, only on rows with an error.
+
+    A NULL map costs nothing in Parquet, and the rejects table can then show the person
+    exactly what the file said. A row has an error when any error code is set, or a
+    required field is absent from the source altogether."""
+    codes = [
+        _ref(_error_column(plan.spec.name))
+        for plan in plans
+        if plan.raw is not None and _error_expr(plan) is not None
+    ]
+    if any(plan.raw is None and plan.spec.required for plan in plans):
+        rejected: exp.Expression = exp.true()
+    elif codes:
+        first_code = (
+            codes[0] if len(codes) == 1 else exp.Coalesce(this=codes[0], expressions=codes[1:])
+        )
+        rejected = exp.Not(this=exp.Is(this=first_code, expression=exp.null()))
+    else:
+        return exp.cast(exp.null(), exp.DataType.build("MAP(VARCHAR, VARCHAR)", dialect="duckdb"))
+    raw = exp.Map(
+        keys=exp.Array(expressions=[exp.Literal.string(key) for key in raw_keys(mapping)]),
+        values=exp.Array(expressions=[_ref(f"__c{c.index}") for c in mapping.columns]),
+    )
+    return exp.Case().when(rejected, raw)
+
+
+def raw_keys(mapping: HeaderMapping) -> list[str]:
+    """Header texts made unique (a map cannot repeat a key); blank headers get a place name."""
+    keys: list[str] = []
+    seen: set[str] = set()
+    for column in mapping.columns:
+        key = column.header.strip() or f"(第{column.index + 1}列)"
+        if key in seen:
+            key = f"{key} (第{column.index + 1}列)"
+        seen.add(key)
+        keys.append(key)
+    return keys

@@ -1,0 +1,409 @@
+"""Import source files (or a database table) into the pool as one immutable batch.
+
+Plan, then execute: every source is opened and its headers mapped before a single row is
+cleaned, so a wrong file fails fast. Then one vectorised query per source cleans into a
+staged Parquet file; the staged rows are split into the batch's data and its rejects; the
+quality report is computed; and the batch is committed: staged folder renamed into the
+pool, then the catalog row written. Any failure before the catalog commit removes what
+was staged or moved, so the pool never holds a partial batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from sqlglot import exp
+
+from jiandu.catalog.dataset_type import DatasetType
+from jiandu.catalog.mapping import HeaderMapping, load_mapping_file, map_headers
+from jiandu.catalog.registry import score_header
+from jiandu.config import Settings
+from jiandu.errors import IngestError, JianduError
+from jiandu.ingest.cleaning import (
+    ERRORS_COLUMN,
+    RAW_COLUMN,
+    ROW_COLUMN,
+    SOURCE_COLUMN,
+    WARNINGS_COLUMN,
+    OutputColumn,
+    cleaning_select,
+    output_columns,
+    raw_keys,
+)
+from jiandu.ingest.quality import quality_report
+from jiandu.ingest.readers import SourceTable, open_sources, open_sql_source
+from jiandu.pool import layout
+from jiandu.pool.duckdb_engine import connect, copy_to_parquet, read_parquet
+from jiandu.store import pool_catalog
+from jiandu.store.db import make_engine, session_scope
+from jiandu.store.schema import new_batch_id
+
+Progress = Callable[[str], None]
+
+# Columns every batch file carries besides the dataset's own: lineage back to the source.
+BATCH_COLUMN = "_batch_id"
+SOURCE_ROW_COLUMN = "_source_row"
+
+
+@dataclass(frozen=True)
+class SqlSource:
+    """A table or a single SELECT in an agency database, read through SQLAlchemy."""
+
+    url: str
+    table: str | None = None
+    query: str | None = None
+
+
+@dataclass
+class ImportRequest:
+    dataset_type: DatasetType
+    files: Sequence[Path] = ()
+    sql: SqlSource | None = None
+    source_name: str | None = None
+    mapping_file: Path | None = None
+    sheet: str | None = None
+    encoding: str | None = None
+    user: str | None = None
+
+
+@dataclass
+class ImportResult:
+    status: str  # "committed" or "duplicate"
+    batch_id: str
+    dataset_id: str
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    rows_warned: int = 0
+    quality: dict[str, Any] = field(default_factory=dict)
+    rejects_path: str | None = None
+    duration_s: float = 0.0
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(4 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _combined_hash(parts: Sequence[str]) -> str:
+    """One hash for the whole import: the same files in any order give the same batch."""
+    return hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()
+
+
+def _check_files(files: Sequence[Path]) -> None:
+    for path in files:
+        if not path.is_file():
+            raise IngestError(
+                f"找不到文件：{path}",
+                f"file not found: {path}",
+            )
+
+
+def _open_all(settings: Settings, request: ImportRequest, tmp: Path) -> list[SourceTable]:
+    if request.sql is not None:
+        return [
+            open_sql_source(
+                request.sql.url, table=request.sql.table, query=request.sql.query, tmp_dir=tmp
+            )
+        ]
+    sources: list[SourceTable] = []
+    for path in request.files:
+        sources.extend(
+            open_sources(
+                path,
+                tmp_dir=tmp,
+                score_header=score_header,
+                sheet=request.sheet,
+                encoding=request.encoding,
+            )
+        )
+    return sources
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    request: ImportRequest,
+    sources: Sequence[SourceTable],
+    mappings: Sequence[HeaderMapping],
+    columns: Sequence[OutputColumn],
+    stage_file: Path,
+) -> None:
+    selects: list[exp.Select] = []
+    for number, (source, mapping) in enumerate(zip(sources, mappings, strict=True)):
+        view = f"jd_source_{number}"
+        source.relation(con).create_view(view, replace=True)
+        selects.append(cleaning_select(request.dataset_type, mapping, source.label, columns, view))
+    query: exp.Query = selects[0]
+    for select in selects[1:]:
+        query = exp.Union(this=query, expression=select, distinct=False, by_name=True)
+    copy_to_parquet(con, query, stage_file)
+
+
+def _split(
+    con: duckdb.DuckDBPyConnection,
+    stage_file: Path,
+    columns: Sequence[OutputColumn],
+    batch_id: str,
+    data_dir: Path,
+    rejects: Path,
+) -> None:
+    stage = read_parquet(stage_file)
+    has_errors = exp.GT(
+        this=exp.Anonymous(this="len", expressions=[exp.column(ERRORS_COLUMN)]),
+        expression=exp.Literal.number(0),
+    )
+    data = (
+        exp.select(
+            *[exp.column(c.name, quoted=True) for c in columns],
+            exp.column(WARNINGS_COLUMN),
+            exp.alias_(exp.Literal.string(batch_id), BATCH_COLUMN),
+            exp.column(SOURCE_COLUMN),
+            exp.alias_(exp.column(ROW_COLUMN), SOURCE_ROW_COLUMN),
+        )
+        .from_(stage)
+        .where(exp.Not(this=has_errors))
+    )
+    copy_to_parquet(
+        con, data, data_dir, {"FILE_SIZE_BYTES": "256MB", "FILENAME_PATTERN": "part-{i}"}
+    )
+    bad = (
+        exp.select(SOURCE_COLUMN, ROW_COLUMN, ERRORS_COLUMN, RAW_COLUMN)
+        .from_(stage)
+        .where(has_errors)
+        .order_by(SOURCE_COLUMN, ROW_COLUMN)
+    )
+    copy_to_parquet(con, bad, rejects)
+
+
+def import_batch(
+    settings: Settings, request: ImportRequest, progress: Progress | None = None
+) -> ImportResult:
+    """Clean and commit one batch; return what happened. Raises JianduError on refusal."""
+    return _BatchImport(settings, request, progress or (lambda _message: None)).run()
+
+
+@dataclass
+class _Cleaned:
+    """What the clean step leaves in the staging folder, ready to commit."""
+
+    mappings: list[HeaderMapping]
+    quality: dict[str, Any]
+    data_dir: Path
+    rejects: Path
+
+
+class _BatchImport:
+    """One import: plan, clean into staging, commit — or leave nothing behind."""
+
+    def __init__(self, settings: Settings, request: ImportRequest, say: Progress) -> None:
+        self.settings = settings
+        self.request = request
+        self.say = say
+        self.dataset_type = request.dataset_type
+        self.started = time.monotonic()
+        self.engine = make_engine(settings)
+        self.batch_id = new_batch_id(datetime.now(UTC))
+        self.staging = layout.staging_dir(settings, self.batch_id)
+        self.sources: list[SourceTable] = []
+        self.file_hashes: list[str] = []
+        self.content_hash = ""
+
+    def run(self) -> ImportResult:
+        _check_files(self.request.files)
+        override = (
+            load_mapping_file(self.request.mapping_file) if self.request.mapping_file else None
+        )
+        self.file_hashes = [file_sha256(path) for path in self.request.files]
+        if self.file_hashes:
+            self.content_hash = _combined_hash(self.file_hashes)
+            earlier = self._duplicate_of()
+            if earlier is not None:
+                return earlier
+        self.staging.mkdir(parents=True)
+        try:
+            self.sources = _open_all(self.settings, self.request, self.staging / "sources")
+            if not self.file_hashes:
+                self.content_hash = _combined_hash([s.content_hash for s in self.sources])
+            mappings = [
+                map_headers(s.headers, self.dataset_type, override, s.label) for s in self.sources
+            ]
+            return self._commit(self._clean(mappings))
+        finally:
+            for source in self.sources:
+                source.close()
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _duplicate_of(self) -> ImportResult | None:
+        with session_scope(self.engine) as session:
+            earlier = pool_catalog.find_committed_batch(
+                session, self.dataset_type.id, self.content_hash
+            )
+            if earlier is None:
+                return None
+            return ImportResult(
+                status="duplicate",
+                batch_id=earlier.id,
+                dataset_id=self.dataset_type.id,
+                rows_read=earlier.rows_read,
+                rows_accepted=earlier.rows_accepted,
+                rows_rejected=earlier.rows_rejected,
+                rows_warned=earlier.rows_warned,
+                duration_s=time.monotonic() - self.started,
+            )
+
+    def _clean(self, mappings: list[HeaderMapping]) -> _Cleaned:
+        columns = output_columns(self.dataset_type, mappings)
+        stage_file = self.staging / "stage.parquet"
+        cleaned = _Cleaned(mappings, {}, self.staging / "data", self.staging / "rejects.parquet")
+        with session_scope(self.engine) as session:
+            earlier_dirs = pool_catalog.committed_batch_paths(session, self.dataset_type.id)
+        con = connect(self.settings)
+        try:
+            self.say("cleaning")
+            _stage(con, self.request, self.sources, mappings, columns, stage_file)
+            self.say("splitting accepted and rejected rows")
+            _split(con, stage_file, columns, self.batch_id, cleaned.data_dir, cleaned.rejects)
+            self.say("quality report")
+            cleaned.quality = quality_report(
+                con,
+                read_parquet(stage_file),
+                [s.name for s in self.dataset_type.fields],
+                [list(k) for k in self.dataset_type.keys],
+                layout.data_files(self.settings, earlier_dirs),
+            )
+        finally:
+            con.close()
+        if cleaned.quality["rows_read"] == 0:
+            raise IngestError(
+                "源文件中没有数据行，未提交任何批次",
+                "the sources hold no data rows; nothing was committed",
+            )
+        if cleaned.quality["rows_accepted"] == 0:
+            raise _nothing_accepted(
+                self.settings, self.dataset_type, self.batch_id, cleaned.rejects, cleaned.quality
+            )
+        return cleaned
+
+    def _commit(self, cleaned: _Cleaned) -> ImportResult:
+        """Move the staged folder into the pool, then write the catalog row."""
+        settings, dataset_id, quality = self.settings, self.dataset_type.id, cleaned.quality
+        data_dir = layout.batch_dir(settings, dataset_id, self.batch_id)
+        rejects = layout.rejects_file(settings, dataset_id, self.batch_id)
+        has_rejects = quality["rows_rejected"] > 0
+        data_dir.parent.mkdir(parents=True, exist_ok=True)
+        rejects.parent.mkdir(parents=True, exist_ok=True)
+        self.say("committing")
+        cleaned.data_dir.rename(data_dir)
+        try:
+            if has_rejects:
+                cleaned.rejects.rename(rejects)
+            duration = time.monotonic() - self.started
+            with session_scope(self.engine) as session:
+                pool_catalog.ensure_dataset(
+                    session, self.dataset_type, _extra_fields(cleaned.mappings)
+                )
+                pool_catalog.record_batch(
+                    session,
+                    batch_id=self.batch_id,
+                    dataset_id=dataset_id,
+                    status="committed",
+                    rows_read=quality["rows_read"],
+                    rows_accepted=quality["rows_accepted"],
+                    rows_rejected=quality["rows_rejected"],
+                    rows_warned=quality["rows_warned"],
+                    source_name=self.request.source_name,
+                    content_hash=self.content_hash,
+                    files=_file_entries(
+                        self.request.files, self.file_hashes, self.sources, cleaned.mappings
+                    ),
+                    quality=quality,
+                    data_path=layout.relative_to_home(settings, data_dir),
+                    rejects_path=layout.relative_to_home(settings, rejects)
+                    if has_rejects
+                    else None,
+                    created_by=self.request.user,
+                    duration_ms=int(duration * 1000),
+                )
+        except BaseException:
+            shutil.rmtree(data_dir, ignore_errors=True)
+            rejects.unlink(missing_ok=True)
+            raise
+        return ImportResult(
+            status="committed",
+            batch_id=self.batch_id,
+            dataset_id=dataset_id,
+            rows_read=quality["rows_read"],
+            rows_accepted=quality["rows_accepted"],
+            rows_rejected=quality["rows_rejected"],
+            rows_warned=quality["rows_warned"],
+            quality=quality,
+            rejects_path=str(rejects) if has_rejects else None,
+            duration_s=duration,
+        )
+
+
+def _extra_fields(mappings: Sequence[HeaderMapping]) -> list[tuple[str, str]]:
+    """(column, source header) of every unknown column kept, first seen first."""
+    extras: dict[str, str] = {}
+    for mapping in mappings:
+        for column in mapping.columns:
+            if column.field is None and column.extra_name:
+                extras.setdefault(column.extra_name, column.header)
+    return list(extras.items())
+
+
+def _file_entries(
+    files: Sequence[Path],
+    hashes: Sequence[str],
+    sources: Sequence[SourceTable],
+    mappings: Sequence[HeaderMapping],
+) -> list[dict[str, Any]]:
+    """What the catalog records of the import's inputs: files, then the tables read
+    with the header each field came from (so a rejected value can be shown again)."""
+    entries: list[dict[str, Any]] = [
+        {"name": path.name, "size": path.stat().st_size, "sha256": sha256}
+        for path, sha256 in zip(files, hashes, strict=True)
+    ]
+    for source, mapping in zip(sources, mappings, strict=True):
+        fields = {
+            column.field: key
+            for column, key in zip(mapping.columns, raw_keys(mapping), strict=True)
+            if column.field
+        }
+        entries.append({"table": source.label, "header_row": source.header_row, "fields": fields})
+    return entries
+
+
+def _nothing_accepted(
+    settings: Settings,
+    dataset_type: DatasetType,
+    batch_id: str,
+    rejects_staged: Path,
+    quality: dict[str, Any],
+) -> JianduError:
+    """Every row was rejected: keep the rejects for the person to read, commit nothing."""
+    kept = settings.home / "rejects" / dataset_type.id / f"{batch_id}-failed.parquet"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    if rejects_staged.exists():
+        rejects_staged.rename(kept)
+    top = quality["errors"][0] if quality["errors"] else None
+    reason_zh = f"；最多的原因：字段 {top['field']} {top['zh']}（{top['count']} 行）" if top else ""
+    reason_en = (
+        f"; most common: field {top['field']} {top['en']} ({top['count']} rows)" if top else ""
+    )
+    return IngestError(
+        f"全部 {quality['rows_read']} 行均未通过校验，未提交任何批次{reason_zh}。被拒行见 {kept}",
+        f"all {quality['rows_read']} rows were rejected, nothing was committed{reason_en}. "
+        f"Rejected rows: {kept}",
+    )

@@ -1,0 +1,1 @@
+"""Built-in supervision models (YAML), loaded by `jiandu.models.library_models`."""

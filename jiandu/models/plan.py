@@ -1,0 +1,163 @@
+"""A compiled model as data: named steps (CTEs) plus the clue query, rendered per engine.
+
+`CompiledModel` is what the runner executes. It is engine-neutral (sqlglot trees);
+`sql(dialect)` renders it through one `EngineAdapter` per engine, which holds the few
+rewrites an engine needs and checks that the rendered SQL parses back in that dialect.
+Because every step is a CTE, the funnel (rows per step) is one `count_sql` per step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel, ParseError
+
+from jiandu.models.errors import ModelError
+from jiandu.models.spec import Branch, ParamValue
+
+Dialect = Literal["duckdb", "spark"]
+StepKind = Literal["source", "step", "sql"]
+# Columns every clue row carries, before the evidence columns themselves.
+CLUE_COLUMNS = ("branch", "subject_type", "subject_key", "title", "severity", "evidence")
+Rewrite = Callable[[exp.Expr], exp.Expr]
+
+
+def _spark_datediff(node: exp.Expr) -> exp.Expr:
+    # DuckDB date_diff('day', start, end) is Spark's two-argument datediff(end, start);
+    # sqlglot renders the three-argument form, which only Spark >= 3.3 understands.
+    if isinstance(node, exp.DateDiff):
+        return exp.Anonymous(
+            this="DATEDIFF", expressions=[node.this.copy(), node.expression.copy()]
+        )
+    return node
+
+
+@dataclass(frozen=True)
+class EngineAdapter:
+    """How one engine differs: its sqlglot dialect and the rewrites it needs."""
+
+    name: Dialect
+    rewrites: tuple[Rewrite, ...] = ()
+
+    def render(self, tree: exp.Expr, *, pretty: bool = False) -> str:
+        """Render `tree` in this engine's SQL; ModelError if it does not round-trip."""
+        adapted = tree.copy()
+        for rewrite in self.rewrites:
+            adapted = adapted.transform(rewrite)
+        text = adapted.sql(dialect=self.name, pretty=pretty, unsupported_level=ErrorLevel.RAISE)
+        try:
+            sqlglot.parse_one(text, read=self.name)
+        except ParseError as exc:
+            raise ModelError(
+                f"生成的 {self.name} SQL 无法解析，请报告此模型",
+                f"the generated {self.name} SQL does not parse back; please report this model",
+            ) from exc
+        return text
+
+
+ADAPTERS: dict[str, EngineAdapter] = {
+    "duckdb": EngineAdapter("duckdb"),
+    "spark": EngineAdapter("spark", rewrites=(_spark_datediff,)),
+}
+
+
+def adapter(dialect: str) -> EngineAdapter:
+    """The adapter of a supported engine; ModelError naming the supported ones."""
+    try:
+        return ADAPTERS[dialect]
+    except KeyError:
+        raise ModelError(
+            f"不支持的引擎 {dialect}；可选：{', '.join(ADAPTERS)}",
+            f"unsupported engine {dialect}; choose one of {', '.join(ADAPTERS)}",
+        ) from None
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """One named step: a SELECT over sources or earlier steps (a CTE of the final query)."""
+
+    name: str
+    kind: StepKind
+    label_zh: str
+    label_en: str
+    query: exp.Select
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CompiledModel:
+    """A model compiled for given parameters: steps in order, then the clue query.
+
+    `clues` selects from the steps by name; rendering puts every step in front of it as
+    a CTE. Output columns: `CLUE_COLUMNS` then `evidence_columns`.
+    """
+
+    model_id: str
+    version: int
+    sources: tuple[str, ...]
+    params: Mapping[str, ParamValue]
+    steps: tuple[PlanStep, ...]
+    clues: exp.Query
+    branches: tuple[Branch, ...]
+    evidence_columns: tuple[str, ...]
+    _index: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {s.name: i for i, s in enumerate(self.steps)})
+
+    @property
+    def step_names(self) -> tuple[str, ...]:
+        """Step names in funnel order (sources first)."""
+        return tuple(step.name for step in self.steps)
+
+    @property
+    def output_columns(self) -> tuple[str, ...]:
+        """Columns of the clue query, in order."""
+        return CLUE_COLUMNS + self.evidence_columns
+
+    def step(self, step: int | str) -> PlanStep:
+        """A step by position or name; ModelError if there is none."""
+        if isinstance(step, str):
+            if step not in self._index:
+                raise ModelError(
+                    f"模型 {self.model_id} 没有步骤 {step}",
+                    f"model {self.model_id} has no step {step}",
+                )
+            return self.steps[self._index[step]]
+        return self.steps[step]
+
+    def _with_steps(self, body: exp.Query, upto: int) -> exp.Query:
+        query = body.copy()
+        for step in self.steps[: upto + 1]:
+            query = query.with_(step.name, as_=step.query.copy(), copy=False)
+        return query
+
+    def tree(self) -> exp.Query:
+        """The whole clue query with every step as a CTE (engine-neutral)."""
+        return self._with_steps(self.clues, len(self.steps) - 1)
+
+    def sql(self, dialect: str = "duckdb", *, pretty: bool = True) -> str:
+        """The clue query as SQL for `dialect` ("duckdb" or "spark")."""
+        return adapter(dialect).render(self.tree(), pretty=pretty)
+
+    def step_tree(self, step: int | str) -> exp.Query:
+        """`SELECT * FROM <step>` with the CTEs it needs: the rows of one funnel step."""
+        index = self._index[self.step(step).name]
+        body = exp.select("*").from_(self.steps[index].name)
+        return self._with_steps(body, index)
+
+    def step_sql(self, step: int | str, dialect: str = "duckdb", *, pretty: bool = True) -> str:
+        """The rows of one step as SQL (for preview and for the funnel)."""
+        return adapter(dialect).render(self.step_tree(step), pretty=pretty)
+
+    def count_sql(self, step: int | str, dialect: str = "duckdb") -> str:
+        """`SELECT count(*) AS row_count` over one step: one line of the funnel."""
+        index = self._index[self.step(step).name]
+        body = exp.select(exp.alias_(exp.Count(this=exp.Star()), "row_count")).from_(
+            self.steps[index].name
+        )
+        return adapter(dialect).render(self._with_steps(body, index))

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install jiandu with its development tools into .venv, then lint, type-check and test.
+# This is the README's test command; CI (.ci/run) runs exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e ".[dev]"
+
+echo "== ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+echo "== mypy"
+.venv/bin/mypy
+echo "== pytest"
+# Slow suites (bench-sized files) are excluded here; run them with `-m slow`.
+.venv/bin/pytest -n 2 -m "not slow" "$@"

@@ -1,0 +1,17 @@
+"""Shared helpers for the catalog tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """The read-only public data folder beside the repository; skip when absent."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not present")
+    return SHARED

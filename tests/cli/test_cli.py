@@ -1,0 +1,140 @@
+"""The command-line contract of DESIGN.md: init, import, datasets (+ batches, rejects, types)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from jiandu.cli.app import main
+from jiandu.cli.errors import EXIT_CONFIG_ERROR, EXIT_USER_ERROR
+from jiandu.demo.samples import id_check_digit
+
+
+@pytest.fixture
+def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("JIANDU_HOME", str(home))
+    monkeypatch.delenv("JIANDU_DATABASE_URL", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    return home
+
+
+def pension_file(folder: Path) -> Path:
+    first17 = "33060219500101011"
+    path = folder / "养老金.csv"
+    with path.open("w", encoding="gbk", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["姓名", "身份证号", "发放月份", "金额"])
+        writer.writerow(["张三", first17 + id_check_digit(first17), "2023年1月", "100"])
+        writer.writerow(["李四", "330602195001010110", "2023年1月", "100"])
+    return path
+
+
+def test_import_prints_batch_and_counts_and_datasets_lists_it(
+    cli_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["init"]) == 0
+    source = pension_file(tmp_path)
+
+    assert main(["import", "pension_payment", str(source), "--source", "越城区社保"]) == 0
+    out = capsys.readouterr().out
+    assert "已提交 committed" in out
+    assert "接收 accepted 1" in out
+    assert "拒绝 rejected 1" in out
+
+    assert main(["datasets", "--json"]) == 0
+    listing = json.loads(capsys.readouterr().out)
+    assert [(d["id"], d["rows_accepted"], d["rows_rejected"]) for d in listing] == [
+        ("pension_payment", 1, 1)
+    ]
+
+
+def test_import_json_and_rejects_name_file_row_field_and_reason(
+    cli_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["init"])
+    capsys.readouterr()
+    assert main(["import", "pension_payment", str(pension_file(tmp_path)), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["status"] == "committed"
+
+    assert main(["rejects", result["batch_id"], "--json"]) == 0
+    (line,) = json.loads(capsys.readouterr().out)
+    assert line["source"] == "养老金.csv"
+    assert line["row"] == 3
+    assert line["field"] == "id_card"
+    assert line["value"] == "330602195001010110"
+    assert line["code"] == "id_card.checksum"
+
+
+def test_second_import_of_same_file_is_reported_not_duplicated(
+    cli_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["init"])
+    source = pension_file(tmp_path)
+    main(["import", "pension_payment", str(source)])
+    capsys.readouterr()
+
+    assert main(["import", "pension_payment", str(source)]) == 0
+    assert "已导入" in capsys.readouterr().out
+
+
+def test_errors_are_bilingual_with_meaningful_exit_codes(
+    cli_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["datasets"]) == EXIT_CONFIG_ERROR
+    assert "jiandu init" in capsys.readouterr().err
+
+    main(["init"])
+    assert main(["import", "no_such_type", str(pension_file(tmp_path))]) == EXIT_USER_ERROR
+    err = capsys.readouterr().err
+    assert "未知的数据类型" in err
+    assert "unknown dataset type" in err
+
+    assert main(["import", "pension_payment", str(tmp_path / "missing.csv")]) == EXIT_USER_ERROR
+    assert "missing.csv" in capsys.readouterr().err
+
+
+def test_internal_errors_are_logged_not_shown(
+    cli_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    main(["init"])
+    capsys.readouterr()
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("secret 330602195001010110")
+
+    monkeypatch.setattr("jiandu.workspace.Workspace.datasets", broken)
+    assert main(["datasets"]) == 70
+    err = capsys.readouterr().err
+    assert "330602195001010110" not in err
+    assert "Internal error" in err
+    logs = list((cli_home / "logs").glob("error-*.log"))
+    assert logs
+    assert "330602195001010110" in logs[0].read_text(encoding="utf-8")
+
+
+def test_types_list_and_show(cli_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["types", "list", "--json"]) == 0
+    ids = {t["id"] for t in json.loads(capsys.readouterr().out)}
+    assert {"pension_payment", "death_record", "court_case", "sentence_record"} <= ids
+
+    assert main(["types", "show", "pension_payment", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert {"id_card", "pay_month", "amount"} <= {f["name"] for f in shown["fields"]}
+
+
+def test_demo_imports_every_sample(cli_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--size", "120", "--no-serve"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("已提交 committed") == 3
+    assert main(["datasets", "--json"]) == 0
+    listing = {d["id"]: d for d in json.loads(capsys.readouterr().out)}
+    assert set(listing) == {"pension_payment", "death_record", "company_registry"}
+    assert all(d["rows_accepted"] > 0 for d in listing.values())
+    # The planted bad rows were rejected, not silently dropped or accepted.
+    assert listing["pension_payment"]["rows_rejected"] >= 1
+    assert listing["death_record"]["rows_rejected"] >= 1
