@@ -34,10 +34,11 @@ OUT = Path(__file__).resolve().parent / "out"
 GENERATE = """
 COPY (
   WITH base AS (
+    -- One row per pensioner per month, as pension files are: person i // 12, month i % 12.
     SELECT i,
-      (['330602','330603','330604','330624','330681','330683','330621','110101'])[1 + i % 8]
-        || strftime(DATE '1940-01-01' + CAST(hash(i) % 16000 AS INTEGER), '%Y%m%d')
-        || lpad(CAST(hash(i * 7) % 1000 AS VARCHAR), 3, '0') AS first17
+      (['330602','330603','330604','330624','330681','330683','330621','110101'])[1 + (i // 12) % 8]
+        || strftime(DATE '1940-01-01' + CAST(hash(i // 12) % 16000 AS INTEGER), '%Y%m%d')
+        || lpad(CAST(hash((i // 12) * 7) % 1000 AS VARCHAR), 3, '0') AS first17
     FROM range(?) t(i)
   ), ids AS (
     SELECT i, first17 || substr('10X98765432', CAST(1 + (
@@ -46,21 +47,24 @@ COPY (
     FROM base
   )
   SELECT
-    CASE WHEN i % 20 = 0 THEN substr(id_card, 1, 6) || substr(id_card, 9, 9)
+    CASE WHEN (i // 12) % 20 = 0 THEN substr(id_card, 1, 6) || substr(id_card, 9, 9)
          ELSE id_card END AS "公民身份号码",
-    (['张','王','李','赵','刘','陈'])[1 + i % 6] || (['伟','芳','娜','强','磊'])[1 + i % 5] AS "姓名",
-    CASE i % 3 WHEN 0 THEN '2023年' || (1 + i % 12) || '月'
+    (['张','王','李','赵','刘','陈'])[1 + (i // 12) % 6]
+        || (['伟','芳','娜','强','磊','秀英','建国'])[1 + (i // 72) % 7] AS "姓名",
+    CASE (i // 12) % 3 WHEN 0 THEN '2023年' || (1 + i % 12) || '月'
                WHEN 1 THEN '2023' || lpad(CAST(1 + i % 12 AS VARCHAR), 2, '0')
                ELSE '2023-' || lpad(CAST(1 + i % 12 AS VARCHAR), 2, '0') END AS "待遇年月",
-    CASE WHEN i % 4 = 0 THEN CAST(round((1800 + hash(i) % 4000) / 10000.0, 4) AS VARCHAR) || '万元'
-         ELSE CAST(1800 + hash(i) % 4000 AS VARCHAR) || '.50' END AS "发放金额",
-    '6228' || lpad(CAST(hash(i * 3) % 100000000000000 AS VARCHAR), 14, '0') AS "银行账号",
+    CASE WHEN (i // 12) % 4 = 0
+         THEN CAST(round((1800 + hash(i // 12) % 4000) / 10000.0, 4) AS VARCHAR) || '万元'
+         ELSE CAST(1800 + hash(i // 12) % 4000 AS VARCHAR) || '.50' END AS "发放金额",
+    '6228' || lpad(CAST(hash((i // 12) * 3) % 100000000000000 AS VARCHAR), 14, '0') AS "银行账号",
     'R' || i AS "记录号",
     '越城区社保中心' AS "经办机构",
     (['城乡居民','企业职工','机关事业'])[1 + i % 3] AS "险种",
     '银行代发' AS "发放方式",
     (['中国银行','农业银行','工商银行'])[1 + i % 3] AS "开户银行",
-    '1' || (['3','5','8'])[1 + i % 3] || lpad(CAST(hash(i * 11) % 1000000000 AS VARCHAR), 9, '0') AS "联系电话",
+    '1' || (['3','5','8'])[1 + (i // 12) % 3]
+        || lpad(CAST(hash((i // 12) * 11) % 1000000000 AS VARCHAR), 9, '0') AS "联系电话",
     CASE WHEN i % 50 = 0 THEN '补发' ELSE '' END AS "备注"
   FROM ids
 ) TO ? (HEADER, DELIMITER ',')
@@ -68,8 +72,8 @@ COPY (
 
 
 def generate(rows: int, folder: Path) -> tuple[Path, Path]:
-    utf8 = folder / f"pension_{rows}.csv"
-    gb = folder / f"pension_{rows}_gb18030.csv"
+    utf8 = folder / f"pension_v2_{rows}.csv"
+    gb = folder / f"pension_v2_{rows}_gb18030.csv"
     if not utf8.exists():
         con = duckdb.connect()
         con.execute(GENERATE, [rows, str(utf8)])

@@ -33,6 +33,22 @@ def main() -> int:
                 key = (code, span["address"], _year(span["start_year"]), _year(span["end_year"]))
                 rows[key] = None
     known = {code for code, *_ in rows}
+    # Codes the timeline lacks but the Ministry of Civil Affairs lists published (1980-2019):
+    # valid from the first list that names them to the last one, or still valid.
+    revisions = sorted((SHARED / "cn_GB2260" / "mca").glob("*.tsv"))
+    latest = revisions[-1].stem[:4]
+    seen: dict[str, tuple[str, str, str]] = {}
+    for revision in revisions:
+        year = revision.stem[:4]
+        with revision.open(encoding="utf-8") as fh:
+            for rec in csv.DictReader(fh, delimiter="\t"):
+                code = rec["Code"]
+                first = seen.get(code, (rec["Name"], year, year))[1]
+                seen[code] = (rec["Name"], first, year)
+    for code, (name, first, last) in seen.items():
+        if code not in known:
+            rows[(code, name, first, "" if last == latest else last)] = None
+            known.add(code)
     for name, width in (("provinces.csv", 2), ("cities.csv", 4), ("areas.csv", 6)):
         with (SHARED / "modood_2023" / name).open(encoding="utf-8") as fh:
             for rec in csv.DictReader(fh):

@@ -211,6 +211,7 @@ ADDRESS = SemanticType(
     issues=ISSUES,
     warn=warn_address,
     sql_warn="jd_address_warn",
+    sql_parse="jd_address_parse",
     derived=(
         _derived("province", address_province, "省", "Province"),
         _derived("city", address_city, "市", "City"),

@@ -59,4 +59,11 @@ class SemanticType:
     issues: Mapping[str, Issue]  # every code this type can report, by code
     warn: Callable[[str], Issue | None] = lambda _raw: None  # scalar warning for valid values
     sql_warn: str | None = None  # macro name: raw VARCHAR -> warning code, NULL when none
+    # Optional one-call macro: raw VARCHAR -> STRUCT(value, err, warn), agreeing with the
+    # three above; lets the pipeline parse a value once for all three answers.
+    sql_parse: str | None = None
+    # Whether the pipeline should parse each distinct value once and join the answers
+    # back (a win when parsing costs more than a hash lookup). False for trivial types
+    # such as free text, whose values are often unique.
+    parse_per_distinct: bool = True
     derived: tuple[Derived, ...] = field(default_factory=tuple)

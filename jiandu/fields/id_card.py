@@ -162,6 +162,7 @@ ID_CARD = SemanticType(
     issues=ISSUES,
     warn=warn,
     sql_warn="jd_id_card_warn",
+    sql_parse="jd_id_card_parse",
     derived=(
         Derived(
             "birth_date", "DATE", "jd_id_card_birth_date", birth_date, "出生日期", "birth date"

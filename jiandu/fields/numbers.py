@@ -150,6 +150,7 @@ MONEY = SemanticType(
     issues=MONEY_ISSUES,
     warn=warn_money,
     sql_warn="jd_money_warn",
+    sql_parse="jd_money_parse",
 )
 
 INT = SemanticType(

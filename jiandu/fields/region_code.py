@@ -78,6 +78,7 @@ REGION_CODE = SemanticType(
     issues=ISSUES,
     warn=warn,
     sql_warn="jd_region_code_warn",
+    sql_parse="jd_region_code_parse",
     derived=(Derived("name", "VARCHAR", "jd_region_code_name", name, "区划名称", "region name"),),
 )
 

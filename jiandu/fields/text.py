@@ -48,6 +48,7 @@ TEXT = SemanticType(
     sql_clean="jd_text_clean",
     sql_error="jd_text_error",
     issues={},
+    parse_per_distinct=False,
 )
 
 ENUM = SemanticType(

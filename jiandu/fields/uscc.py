@@ -145,6 +145,7 @@ USCC = SemanticType(
     issues=ISSUES,
     warn=warn,
     sql_warn="jd_uscc_warn",
+    sql_parse="jd_uscc_parse",
     derived=(
         Derived(
             "category",

@@ -82,6 +82,7 @@ VIN = SemanticType(
     issues=ISSUES,
     warn=warn,
     sql_warn="jd_vin_warn",
+    sql_parse="jd_vin_parse",
     derived=(Derived("wmi", "VARCHAR", "jd_vin_wmi", wmi, "制造厂识别代码", "manufacturer code"),),
 )
 

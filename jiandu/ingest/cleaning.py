@@ -91,40 +91,78 @@ def _enum_clean(spec: FieldSpec, raw: exp.Expression) -> exp.Expression:
     return case
 
 
-def _clean_expr(plan: _FieldPlan) -> exp.Expression:
-    if plan.raw is None:
-        return _typed_null(plan.semantic.duckdb_type)
+def _base_clean(plan: _FieldPlan, raw: exp.Expression) -> exp.Expression:
+    """The type's clean value of `raw`, before any unit scaling."""
     if plan.spec.type == "enum":
-        return _enum_clean(plan.spec, plan.raw)
-    clean = _call(plan.semantic.sql_clean, plan.raw)
-    if plan.multiplier and plan.multiplier != 1:
-        # A bare number in a 万元 column means ten-thousands; a value that names its own
-        # unit ("3000元", "1.2万") already says what it means.
-        names_unit = _call("regexp_matches", plan.raw, exp.Literal.string(UNIT_PATTERN))
-        scaled = exp.cast(
-            exp.Mul(this=clean, expression=exp.Literal.number(plan.multiplier)),
-            exp.DataType.build(plan.semantic.duckdb_type, dialect="duckdb"),
+        return _enum_clean(plan.spec, raw)
+    return _call(plan.semantic.sql_clean, raw)
+
+
+def _scaled(plan: _FieldPlan, raw: exp.Expression, value: exp.Expression) -> exp.Expression:
+    """A bare number in a 万元 column means ten-thousands; a value that names its own unit
+    ("3000元", "1.2万") already says what it means."""
+    if not plan.multiplier or plan.multiplier == 1:
+        return value
+    names_unit = _call("regexp_matches", raw, exp.Literal.string(UNIT_PATTERN))
+    scaled = exp.cast(
+        exp.Mul(this=value, expression=exp.Literal.number(plan.multiplier)),
+        exp.DataType.build(plan.semantic.duckdb_type, dialect="duckdb"),
+    )
+    return exp.Case().when(names_unit, value).else_(scaled)
+
+
+def _parsed_expr(plan: _FieldPlan, raw: exp.Expression) -> exp.Expression:
+    """STRUCT(value, warn[, err]) of one raw value, as a scalar subquery.
+
+    The subquery matters for speed: DuckDB evaluates a correlated scalar subquery once per
+    *distinct* value of what it refers to and joins the answers back, so a month column
+    of twelve spellings over five million rows costs twelve parses. Real agency files
+    repeat themselves (months, amounts, names, the same person every month)."""
+    if plan.semantic.sql_parse is not None:
+        parsed: exp.Expression = _call(plan.semantic.sql_parse, raw)
+    else:
+        warn: exp.Expression = (
+            _call(plan.semantic.sql_warn, raw)
+            if plan.semantic.sql_warn is not None
+            else exp.cast(exp.null(), exp.DataType.build("VARCHAR"))
         )
-        return exp.Case().when(names_unit, clean).else_(scaled)
-    return clean
+        parsed = exp.Struct(
+            expressions=[
+                exp.PropertyEQ(this=exp.to_identifier("value"), expression=_base_clean(plan, raw)),
+                exp.PropertyEQ(this=exp.to_identifier("warn"), expression=warn),
+            ]
+        )
+    return exp.select(parsed).subquery() if plan.semantic.parse_per_distinct else parsed
 
 
-def _error_expr(plan: _FieldPlan, value: exp.Expression | None = None) -> exp.Expression | None:
-    """The field's error code; `value` is its clean value column, when already computed."""
+def _field_of(struct_column: str, name: str) -> exp.Expression:
+    return exp.Dot(this=_ref(struct_column), expression=exp.to_identifier(name))
+
+
+def _error_expr(plan: _FieldPlan) -> exp.Expression | None:
+    """The field's error code, in layer 3 (after the value is known), or None if it has none.
+
+    The error macro runs only where the clean value came out NULL: by the field contract
+    (docs/dev/contracts.md) that is exactly when the value is invalid, so it costs nothing
+    on the good rows."""
     missing = exp.Literal.string(REQUIRED_CODE)
     if plan.raw is None:
         return missing if plan.spec.required else None
+    name = plan.spec.name
     if plan.spec.type == "enum":
         invalid: exp.Expression = exp.Literal.string(ENUM_CODE)
+    elif plan.semantic.sql_parse is not None:
+        invalid = _field_of(_parsed_column(name), "err")
     else:
+        # A plain call, not a subquery: a CASE evaluates it on the invalid rows alone,
+        # whereas a subquery would be planned over every distinct value.
         invalid = _call(plan.semantic.sql_error, plan.raw)
     case = exp.Case()
     if plan.spec.required:
         case = case.when(exp.Is(this=plan.raw, expression=exp.null()), missing)
-    clean = value if value is not None else _clean_expr(plan)
     present_but_invalid = exp.and_(
         exp.Not(this=exp.Is(this=plan.raw, expression=exp.null())),
-        exp.Is(this=clean, expression=exp.null()),
+        exp.Is(this=_ref(_value_column(name)), expression=exp.null()),
     )
     return case.when(present_but_invalid, invalid)
 
@@ -164,6 +202,10 @@ def _error_column(field: str) -> str:
 
 def _warn_column(field: str) -> str:
     return f"__w_{field}"
+
+
+def _parsed_column(field: str) -> str:
+    return f"__p_{field}"
 
 
 def _ref(name: str) -> exp.Column:
@@ -215,25 +257,28 @@ def cleaning_select(
         ],
     ).from_(exp.to_table(source_table))
 
-    # Layer 2: the clean value (and warning). Layer 3: the error code, computed only where
-    # the clean value came out NULL: by the field contract (docs/dev/contracts.md) that is
-    # exactly when the value is invalid, so the costly error macro runs on the few bad
-    # rows instead of on every row.
-    cleaned: list[exp.Expr] = [exp.Star()]
+    # Layer 2: each field parsed once per distinct raw value. Layer 3: its clean value
+    # (scaled by a unit in the header), warning, and — only where the value is NULL —
+    # its error code. Layer 4 (below): the batch's columns.
+    parsed: list[exp.Expr] = [exp.Star()]
+    valued: list[exp.Expr] = [exp.Star()]
     checked: list[exp.Expr] = [exp.Star()]
     for plan in plans:
         if plan.raw is None:
             continue
-        value = _value_column(plan.spec.name)
-        cleaned.append(exp.alias_(_clean_expr(plan), value, quoted=True))
-        if plan.semantic.sql_warn is not None:
-            warn = _call(plan.semantic.sql_warn, plan.raw)
-            cleaned.append(exp.alias_(warn, _warn_column(plan.spec.name), quoted=True))
-        error = _error_expr(plan, _ref(value))
+        name = plan.spec.name
+        parsed.append(exp.alias_(_parsed_expr(plan, plan.raw), _parsed_column(name), quoted=True))
+        value = _scaled(plan, plan.raw, _field_of(_parsed_column(name), "value"))
+        valued.append(exp.alias_(value, _value_column(name), quoted=True))
+        valued.append(
+            exp.alias_(_field_of(_parsed_column(name), "warn"), _warn_column(name), quoted=True)
+        )
+        error = _error_expr(plan)
         if error is not None:
-            checked.append(exp.alias_(error, _error_column(plan.spec.name), quoted=True))
-    clean_layer = exp.select(*cleaned).from_(raw_layer.subquery("raw"))
-    check_layer = exp.select(*checked).from_(clean_layer.subquery("cleaned"))
+            checked.append(exp.alias_(error, _error_column(name), quoted=True))
+    parse_layer = exp.select(*parsed).from_(raw_layer.subquery("raw"))
+    value_layer = exp.select(*valued).from_(parse_layer.subquery("parsed"))
+    check_layer = exp.select(*checked).from_(value_layer.subquery("valued"))
 
     plan_by_name = {plan.spec.name: plan for plan in plans}
     extras = {c.extra_name: c.index for c in mapping.columns if c.field is None and c.extra_name}
@@ -253,7 +298,7 @@ def cleaning_select(
         _issue(plan.spec.name, _ref(_warn_column(plan.spec.name)))
         for plan in plans
         if plan.raw is not None and plan.semantic.sql_warn is not None
-    ]
+    ]  # fields without a warning macro have a NULL warn and are left out of the list
     final.append(exp.alias_(_non_null_issues(error_items), ERRORS_COLUMN))
     final.append(exp.alias_(_non_null_issues(warn_items), WARNINGS_COLUMN))
     final.append(exp.alias_(_raw_when_rejected(mapping, plans), RAW_COLUMN))

@@ -41,7 +41,7 @@ from jiandu.ingest.cleaning import (
 from jiandu.ingest.quality import quality_report
 from jiandu.ingest.readers import SourceTable, open_sources, open_sql_source
 from jiandu.pool import layout
-from jiandu.pool.duckdb_engine import connect, copy_to_parquet, read_parquet
+from jiandu.pool.duckdb_engine import connect, copy_to_parquet
 from jiandu.store import pool_catalog
 from jiandu.store.db import make_engine, session_scope
 from jiandu.store.schema import new_batch_id
@@ -50,6 +50,7 @@ Progress = Callable[[str], None]
 
 # Columns every batch file carries besides the dataset's own: lineage back to the source.
 BATCH_COLUMN = "_batch_id"
+STAGE_TABLE = "jd_stage"
 SOURCE_ROW_COLUMN = "_source_row"
 
 
@@ -137,8 +138,12 @@ def _stage(
     sources: Sequence[SourceTable],
     mappings: Sequence[HeaderMapping],
     columns: Sequence[OutputColumn],
-    stage_file: Path,
-) -> None:
+) -> exp.Table:
+    """Clean every source into one staged table; returns the table to read it from.
+
+    The stage is a DuckDB temporary table: cheaper to write and read back than Parquet,
+    and DuckDB spills it to JIANDU_HOME/tmp beyond the memory limit, so a file larger
+    than memory still imports."""
     selects: list[exp.Select] = []
     for number, (source, mapping) in enumerate(zip(sources, mappings, strict=True)):
         view = f"jd_source_{number}"
@@ -147,18 +152,25 @@ def _stage(
     query: exp.Query = selects[0]
     for select in selects[1:]:
         query = exp.Union(this=query, expression=select, distinct=False, by_name=True)
-    copy_to_parquet(con, query, stage_file)
+    stage = exp.to_table(STAGE_TABLE)
+    create = exp.Create(
+        this=stage,
+        kind="TABLE",
+        expression=query,
+        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+    )
+    con.execute(create.sql("duckdb"))
+    return stage
 
 
 def _split(
     con: duckdb.DuckDBPyConnection,
-    stage_file: Path,
+    stage: exp.Table,
     columns: Sequence[OutputColumn],
     batch_id: str,
     data_dir: Path,
     rejects: Path,
 ) -> None:
-    stage = read_parquet(stage_file)
     has_errors = exp.GT(
         this=exp.Anonymous(this="len", expressions=[exp.column(ERRORS_COLUMN)]),
         expression=exp.Literal.number(0),
@@ -264,20 +276,19 @@ class _BatchImport:
 
     def _clean(self, mappings: list[HeaderMapping]) -> _Cleaned:
         columns = output_columns(self.dataset_type, mappings)
-        stage_file = self.staging / "stage.parquet"
         cleaned = _Cleaned(mappings, {}, self.staging / "data", self.staging / "rejects.parquet")
         with session_scope(self.engine) as session:
             earlier_dirs = pool_catalog.committed_batch_paths(session, self.dataset_type.id)
         con = connect(self.settings)
         try:
             self.say("cleaning")
-            _stage(con, self.request, self.sources, mappings, columns, stage_file)
+            stage = _stage(con, self.request, self.sources, mappings, columns)
             self.say("splitting accepted and rejected rows")
-            _split(con, stage_file, columns, self.batch_id, cleaned.data_dir, cleaned.rejects)
+            _split(con, stage, columns, self.batch_id, cleaned.data_dir, cleaned.rejects)
             self.say("quality report")
             cleaned.quality = quality_report(
                 con,
-                read_parquet(stage_file),
+                stage,
                 [s.name for s in self.dataset_type.fields],
                 [list(k) for k in self.dataset_type.keys],
                 layout.data_files(self.settings, earlier_dirs),

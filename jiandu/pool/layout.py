@@ -57,3 +57,18 @@ def sweep_orphans(settings: Settings, committed_dirs: set[str]) -> list[Path]:
                     shutil.rmtree(batch, ignore_errors=True)
                     removed.append(batch)
     return removed
+
+
+def committed_files_by_dataset(
+    settings: Settings, committed: Iterable[tuple[str, str]]
+) -> dict[str, list[str]]:
+    """{dataset id: its committed Parquet files}, from (dataset id, batch path) pairs.
+
+    This is what an engine registers as one table (view) per dataset; batches of one
+    dataset share their columns (fields are never removed), so the files read as one
+    table with `union_by_name`.
+    """
+    files: dict[str, list[str]] = {}
+    for dataset_id, relative in committed:
+        files.setdefault(dataset_id, []).extend(data_files(settings, [relative]))
+    return files

@@ -24,7 +24,7 @@ def write(path: Path, text: str, encoding: str) -> Path:
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8", "utf-8-sig"])
-def test_encodings_with_title_line(  # noqa: PLR0917
+def test_encodings_with_title_line(
     scorer: ScoreHeader,
     read_rows: Rows,
     tmp_path: Path,
@@ -67,7 +67,7 @@ def test_tsv_full_width_and_explicit_encoding(
 
 
 @pytest.mark.parametrize("delimiter", ["|", ";"])
-def test_other_delimiters(  # noqa: PLR0917
+def test_other_delimiters(
     scorer: ScoreHeader,
     read_rows: Rows,
     tmp_path: Path,
