@@ -11,8 +11,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from jiandu.catalog.dataset_type import SENSITIVITY_LABELS
 from jiandu.catalog.registry import all_types, register_type
 from jiandu.cli.errors import run_guarded
+from jiandu.cli.models_cmd import models_app
 from jiandu.cli.output import print_import_result, print_json
 from jiandu.config import load_settings
 from jiandu.errors import CatalogError
@@ -28,6 +30,7 @@ app = typer.Typer(
 )
 types_app = typer.Typer(help="数据类型（数据交换标准）/ dataset types", no_args_is_help=True)
 app.add_typer(types_app, name="types")
+app.add_typer(models_app, name="models")
 
 console = Console()
 JsonFlag = Annotated[bool, typer.Option("--json", help="机器可读的 JSON 输出 / JSON output")]
@@ -130,7 +133,7 @@ def datasets(as_json: JsonFlag = False) -> None:
         table.add_row(
             s.id,
             s.name_zh,
-            s.sensitivity,
+            SENSITIVITY_LABELS.get(s.sensitivity, s.sensitivity),
             str(s.batch_count),
             f"{s.rows_accepted:,}",
             f"{s.rows_rejected:,}",

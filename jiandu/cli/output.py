@@ -27,6 +27,14 @@ def print_json(payload: Any) -> None:
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=_default) + "\n")
 
 
+def _example_rows(examples: list[dict[str, Any]]) -> str:
+    """'file: 3, 9' when the examples share a source, else 'a.csv:3, b.xlsx[S1]:9'."""
+    sources = {e["source"] for e in examples}
+    if len(sources) == 1:
+        return f"{sources.pop()}: " + ", ".join(str(e["row"]) for e in examples)
+    return ", ".join(f"{e['source']}:{e['row']}" for e in examples)
+
+
 def print_import_result(console: Console, result: ImportResult) -> None:
     if result.status == "duplicate":
         console.print(
@@ -48,7 +56,7 @@ def print_import_result(console: Console, result: ImportResult) -> None:
         for heading in ("字段 field", "原因 reason", "行数 rows", "示例行 e.g. rows"):
             table.add_column(heading)
         for reason in reasons[:10]:
-            rows = ", ".join(f"{e['source']}:{e['row']}" for e in reason["examples"][:3])
+            rows = _example_rows(reason["examples"][:3])
             table.add_row(
                 reason["field"],
                 escape(f"{reason['zh']} / {reason['en']}"),

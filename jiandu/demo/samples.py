@@ -93,8 +93,9 @@ def write_pension_csv(folder: Path, size: int, rng: random.Random) -> Path:
             ["序号", "姓名", "公民身份号码", "待遇年月", "发放金额（元）", "银行账号", "备注"]
         )
         for number in range(1, size + 1):
-            name, id_card = people[number % len(people)]
-            month = number % 12 + 1
+            # Each pensioner is paid once a month: twelve rows per person.
+            name, id_card = people[((number - 1) // 12) % len(people)]
+            month = (number - 1) % 12 + 1
             amount = rng.randrange(180000, 650000) / 100
             id_text = _messy_id(rng, id_card)
             if number % 97 == 0:  # a mistyped digit: the check digit catches it

@@ -112,27 +112,58 @@ def _scaled(plan: _FieldPlan, raw: exp.Expression, value: exp.Expression) -> exp
 
 
 def _parsed_expr(plan: _FieldPlan, raw: exp.Expression) -> exp.Expression:
-    """STRUCT(value, warn[, err]) of one raw value, as a scalar subquery.
-
-    The subquery matters for speed: DuckDB evaluates a correlated scalar subquery once per
-    *distinct* value of what it refers to and joins the answers back, so a month column
-    of twelve spellings over five million rows costs twelve parses. Real agency files
-    repeat themselves (months, amounts, names, the same person every month)."""
+    """STRUCT(value, warn[, err]) of one raw value: the type's parse macro, or its clean
+    and warning macros together."""
     if plan.semantic.sql_parse is not None:
-        parsed: exp.Expression = _call(plan.semantic.sql_parse, raw)
-    else:
-        warn: exp.Expression = (
-            _call(plan.semantic.sql_warn, raw)
-            if plan.semantic.sql_warn is not None
-            else exp.cast(exp.null(), exp.DataType.build("VARCHAR"))
-        )
-        parsed = exp.Struct(
-            expressions=[
-                exp.PropertyEQ(this=exp.to_identifier("value"), expression=_base_clean(plan, raw)),
-                exp.PropertyEQ(this=exp.to_identifier("warn"), expression=warn),
-            ]
-        )
-    return exp.select(parsed).subquery() if plan.semantic.parse_per_distinct else parsed
+        return _call(plan.semantic.sql_parse, raw)
+    warn: exp.Expression = (
+        _call(plan.semantic.sql_warn, raw)
+        if plan.semantic.sql_warn is not None
+        else exp.cast(exp.null(), exp.DataType.build("VARCHAR"))
+    )
+    return exp.Struct(
+        expressions=[
+            exp.PropertyEQ(this=exp.to_identifier("value"), expression=_base_clean(plan, raw)),
+            exp.PropertyEQ(this=exp.to_identifier("warn"), expression=warn),
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class CleaningPlan:
+    """What cleans one source: lookup tables to create first, then the SELECT.
+
+    A lookup holds each *distinct* raw text of one source column with its parse. Agency
+    files repeat themselves — twelve spellings of a month over millions of rows, the same
+    pensioner every month, a few thousand amounts — so parsing distinct values and
+    joining them back (a hash join whose build side is small) costs a fraction of
+    parsing every row. Lookups read one column of the source at a time."""
+
+    lookups: tuple[exp.Create, ...]
+    select: exp.Select
+
+    @property
+    def lookup_tables(self) -> list[str]:
+        return [create.this.name for create in self.lookups]
+
+
+def _lookup(plan: _FieldPlan, index: int, source_table: str, name: str) -> exp.Create:
+    key = exp.column("k")
+    distinct = (
+        exp.select(exp.alias_(exp.column(f"c{index}"), "k"))
+        .from_(exp.to_table(source_table))
+        .where(exp.Not(this=exp.Is(this=exp.column(f"c{index}"), expression=exp.null())))
+        .distinct()
+    )
+    body = exp.select(key, exp.alias_(_parsed_expr(plan, _call("jd_nullify", key)), "p")).from_(
+        distinct.subquery("d")
+    )
+    return exp.Create(
+        this=exp.to_table(name),
+        kind="TABLE",
+        expression=body,
+        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+    )
 
 
 def _field_of(struct_column: str, name: str) -> exp.Expression:
@@ -227,35 +258,64 @@ def _plans(dataset_type: DatasetType, mapping: HeaderMapping) -> list[_FieldPlan
     return plans
 
 
-def cleaning_select(
+def cleaning_plan(
     dataset_type: DatasetType,
     mapping: HeaderMapping,
     source_label: str,
     columns: Sequence[OutputColumn],
     source_table: str,
-) -> exp.Select:
-    """The SELECT that cleans one source relation (registered as `source_table`).
+    lookup_prefix: str,
+) -> CleaningPlan:
+    """How to clean one source relation (registered as `source_table`).
 
-    Three layers, so that each macro runs once per value: (1) blanks to NULL for every
-    source column; (2) per field, its error code, warning code and clean value; (3) the
+    Layers, so that each macro runs once per value: (1) blanks to NULL for every source
+    column, joined with the lookups of parsed distinct values; (2) the parse of fields
+    without a lookup; (3) per field its clean value, warning and error code; (4) the
     batch's columns — derived columns read the clean value, the issue lists read the
     codes, and the original text is attached only to rows with errors.
     """
     plans = _plans(dataset_type, mapping)
     passthrough = [exp.column(name) for name in (SOURCE_COLUMN, ROW_COLUMN)]
+    index_of = {c.field: c.index for c in mapping.columns if c.field is not None}
+    source = exp.to_table(source_table, alias="src")
 
-    raw_layer = exp.select(
+    lookups: list[exp.Create] = []
+    looked_up: list[exp.Expr] = []
+    raw_from = exp.select().from_(source)
+    for plan in plans:
+        if plan.raw is None or not plan.semantic.parse_per_distinct:
+            continue
+        index = index_of[plan.spec.name]
+        name = f"{lookup_prefix}_{len(lookups)}"
+        lookups.append(_lookup(plan, index, source_table, name))
+        alias = f"l{len(lookups)}"
+        raw_from = raw_from.join(
+            exp.to_table(name, alias=alias),
+            on=exp.EQ(
+                this=exp.column(f"c{index}", table="src"), expression=exp.column("k", table=alias)
+            ),
+            join_type="left",
+        )
+        looked_up.append(
+            exp.alias_(exp.column("p", table=alias), _parsed_column(plan.spec.name), quoted=True)
+        )
+    raw_layer = raw_from.select(
         exp.alias_(exp.Literal.string(source_label), SOURCE_COLUMN),
-        exp.column(ROW_COLUMN),
+        exp.column(ROW_COLUMN, table="src"),
         *[
-            exp.alias_(exp.column(f"c{c.index}"), f"__c{c.index}", quoted=True)
+            exp.alias_(exp.column(f"c{c.index}", table="src"), f"__c{c.index}", quoted=True)
             for c in mapping.columns
         ],
         *[
-            exp.alias_(_call("jd_nullify", exp.column(f"c{c.index}")), f"__r{c.index}", quoted=True)
+            exp.alias_(
+                _call("jd_nullify", exp.column(f"c{c.index}", table="src")),
+                f"__r{c.index}",
+                quoted=True,
+            )
             for c in mapping.columns
         ],
-    ).from_(exp.to_table(source_table))
+        *looked_up,
+    )
 
     # Layer 2: each field parsed once per distinct raw value. Layer 3: its clean value
     # (scaled by a unit in the header), warning, and — only where the value is NULL —
@@ -267,7 +327,10 @@ def cleaning_select(
         if plan.raw is None:
             continue
         name = plan.spec.name
-        parsed.append(exp.alias_(_parsed_expr(plan, plan.raw), _parsed_column(name), quoted=True))
+        if not plan.semantic.parse_per_distinct:
+            parsed.append(
+                exp.alias_(_parsed_expr(plan, plan.raw), _parsed_column(name), quoted=True)
+            )
         value = _scaled(plan, plan.raw, _field_of(_parsed_column(name), "value"))
         valued.append(exp.alias_(value, _value_column(name), quoted=True))
         valued.append(
@@ -302,7 +365,8 @@ def cleaning_select(
     final.append(exp.alias_(_non_null_issues(error_items), ERRORS_COLUMN))
     final.append(exp.alias_(_non_null_issues(warn_items), WARNINGS_COLUMN))
     final.append(exp.alias_(_raw_when_rejected(mapping, plans), RAW_COLUMN))
-    return exp.select(*final).from_(check_layer.subquery("checked_values"))
+    select = exp.select(*final).from_(check_layer.subquery("checked_values"))
+    return CleaningPlan(tuple(lookups), select)
 
 
 def _final_column(

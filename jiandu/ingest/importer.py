@@ -34,7 +34,7 @@ from jiandu.ingest.cleaning import (
     SOURCE_COLUMN,
     WARNINGS_COLUMN,
     OutputColumn,
-    cleaning_select,
+    cleaning_plan,
     output_columns,
     raw_keys,
 )
@@ -148,7 +148,12 @@ def _stage(
     for number, (source, mapping) in enumerate(zip(sources, mappings, strict=True)):
         view = f"jd_source_{number}"
         source.relation(con).create_view(view, replace=True)
-        selects.append(cleaning_select(request.dataset_type, mapping, source.label, columns, view))
+        plan = cleaning_plan(
+            request.dataset_type, mapping, source.label, columns, view, f"jd_lookup_{number}"
+        )
+        for lookup in plan.lookups:
+            con.execute(lookup.sql("duckdb"))
+        selects.append(plan.select)
     query: exp.Query = selects[0]
     for select in selects[1:]:
         query = exp.Union(this=query, expression=select, distinct=False, by_name=True)
@@ -246,15 +251,52 @@ class _BatchImport:
         try:
             self.sources = _open_all(self.settings, self.request, self.staging / "sources")
             if not self.file_hashes:
+                # A database source is hashed as it is read; only now can we tell.
                 self.content_hash = _combined_hash([s.content_hash for s in self.sources])
+                earlier = self._duplicate_of()
+                if earlier is not None:
+                    return earlier
             mappings = [
                 map_headers(s.headers, self.dataset_type, override, s.label) for s in self.sources
             ]
             return self._commit(self._clean(mappings))
+        except JianduError as refused:
+            self._record_failure(refused)
+            raise
         finally:
             for source in self.sources:
                 source.close()
             shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _record_failure(self, refused: JianduError) -> None:
+        """Keep an audit row of a refused import (it holds no data), when we know what
+        was offered; a failure to record must not hide the refusal itself."""
+        if not self.content_hash:
+            return
+        try:
+            with session_scope(self.engine) as session:
+                pool_catalog.ensure_dataset(session, self.dataset_type)
+                pool_catalog.record_batch(
+                    session,
+                    batch_id=self.batch_id,
+                    dataset_id=self.dataset_type.id,
+                    status="failed",
+                    content_hash=self.content_hash,
+                    files=[
+                        {"name": p.name, "size": p.stat().st_size, "sha256": h}
+                        for p, h in zip(self.request.files, self.file_hashes, strict=True)
+                    ],
+                    error={
+                        "zh": refused.zh,
+                        "en": refused.en,
+                        "where": refused.location.describe(),
+                    },
+                    source_name=self.request.source_name,
+                    created_by=self.request.user,
+                    duration_ms=int((time.monotonic() - self.started) * 1000),
+                )
+        except Exception:  # the user must see the original refusal, not this one
+            return
 
     def _duplicate_of(self) -> ImportResult | None:
         with session_scope(self.engine) as session:

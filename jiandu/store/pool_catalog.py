@@ -387,3 +387,13 @@ def save_dataset_type(
 def user_dataset_types(session: Session) -> list[DatasetType]:
     """Every user-registered dataset type, by id."""
     return list(session.scalars(select(DatasetType).order_by(DatasetType.id)))
+
+
+def committed_batches(session: Session) -> list[tuple[str, str, str]]:
+    """(dataset id, batch id, data path) of every committed batch, oldest first."""
+    query = (
+        select(Batch.dataset_id, Batch.id, Batch.data_path)
+        .where(Batch.status == "committed", Batch.data_path.is_not(None))
+        .order_by(Batch.created_at, Batch.id)
+    )
+    return [(d, b, p) for d, b, p in session.execute(query) if p is not None]

@@ -231,3 +231,88 @@ class Batch(Base):
     duration_ms: Mapped[int] = mapped_column(BigInteger, default=0)
 
     dataset: Mapped[Dataset] = relationship()
+
+
+# --- Supervision models (issue 3) -------------------------------------------------------
+#
+# Decisions recorded here:
+#
+# - **Built-in library models are not stored**, like built-in dataset types: they ship in
+#   the package (`jiandu/models/library`). `model` holds imported (user) model versions
+#   only; a run names its model by id + version whichever the origin, so `model_run` has
+#   no foreign key to `model`.
+# - **Versions are immutable.** A version, once imported, is never updated; a changed
+#   rule is a new version. `content_hash` lets an import of the same id + version tell
+#   "already here" (no-op) from "different content" (refused).
+# - **The funnel is JSON on the run** (`[{step, label_zh, label_en, rows}]`): it is read
+#   whole with its run and never queried across runs by step.
+
+MODEL_VISIBILITIES = ("private", "unit", "province")
+RUN_STATUSES = ("running", "succeeded", "failed")
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """A run id such as 'R20261125-143000-ab12cd' (same shape as batch ids)."""
+    moment = (now or utcnow()).astimezone(UTC)
+    return f"R{moment:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+
+
+class Model(Base):
+    """One imported version of a supervision model: its validated definition."""
+
+    __tablename__ = "model"
+    __table_args__ = (CheckConstraint(_in("visibility", MODEL_VISIBILITIES), name="visibility"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    # The validated ModelSpec, dumped by alias (the model file's own shape).
+    definition: Mapped[dict[str, Any]]
+    # sha256 hex of the canonical JSON of `definition`.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    owner_unit: Mapped[str | None] = mapped_column(String(64))
+    visibility: Mapped[str] = mapped_column(String(16))
+    source_path: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class ModelRun(Base):
+    """One run of a model over the pool: who, when, on which batches, what came out.
+
+    A run is recorded as `running` before it starts, so a crash leaves a trace; it ends
+    `succeeded` (hits file in place) or `failed` (bilingual `error`, no hits file).
+    """
+
+    __tablename__ = "model_run"
+    __table_args__ = (
+        CheckConstraint(_in("status", RUN_STATUSES), name="status"),
+        CheckConstraint("status <> 'failed' OR error IS NOT NULL", name="failed_error"),
+        CheckConstraint(
+            "status <> 'succeeded' OR (hits_path IS NOT NULL AND hit_count IS NOT NULL)",
+            name="succeeded_hits",
+        ),
+        Index("ix_model_run_model_started", "model_id", "started_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    model_id: Mapped[str] = mapped_column(String(64))
+    model_version: Mapped[int] = mapped_column(Integer)
+    # 'library' or 'imported': where the definition came from.
+    model_origin: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    # Resolved parameter values, JSON-typed (dates ISO, decimals as text), incl. as_of.
+    params: Mapped[dict[str, Any]]
+    # {dataset id: [batch id, ...]}: exactly the committed batches the run read.
+    batches: Mapped[dict[str, Any]]
+    funnel: Mapped[list[dict[str, Any]] | None]
+    hit_count: Mapped[int | None] = mapped_column(BigInteger)
+    branch_counts: Mapped[dict[str, Any] | None]
+    # Relative to JIANDU_HOME, like batch data paths.
+    hits_path: Mapped[str | None] = mapped_column(String(1024))
+    error: Mapped[dict[str, Any] | None]
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    duration_ms: Mapped[int | None] = mapped_column(BigInteger)
+    created_by: Mapped[str | None] = mapped_column(String(64))

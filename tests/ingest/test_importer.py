@@ -155,8 +155,15 @@ def test_missing_required_column_fails_before_anything_is_written(
         import_batch(home, pension(home, source))
 
     assert "no-id.csv" in str(error.value)
-    assert "id_card" in error.value.en or "身份证" in error.value.zh
+    assert "身份证" in error.value.zh
     assert not list(home.pool_dir.iterdir())
+    # The refusal is kept for audit as a failed batch that holds no data.
+    with session_scope(make_engine(home)) as session:
+        (failed,) = pool_catalog.list_batches(session, "pension_payment")
+        assert failed.status == "failed"
+        assert failed.data_path is None
+        assert failed.error is not None
+        assert "身份证" in failed.error["zh"]
 
 
 def test_all_rows_rejected_commits_nothing_but_keeps_the_rejects(

@@ -18,7 +18,7 @@ from jiandu.store.migrate import (
 )
 from jiandu.store.schema import Base
 
-STORE_TABLES = {"dataset_type", "dataset", "dataset_field", "batch"}
+STORE_TABLES = {"dataset_type", "dataset", "dataset_field", "batch", "model", "model_run"}
 
 
 def _tables(engine: Engine) -> set[str]:
