@@ -162,10 +162,14 @@ def compile_for(
     return compile_model(spec, params, as_of=as_of, types=all_types(workspace.settings))
 
 
-def _connect(compiled: CompiledModel, snapshot: PoolSnapshot) -> duckdb.DuckDBPyConnection:
+def _connect(
+    workspace: Workspace, compiled: CompiledModel, snapshot: PoolSnapshot
+) -> duckdb.DuckDBPyConnection:
     memory = os.environ.get("JIANDU_DUCKDB_MEMORY", DEFAULT_MEMORY_LIMIT)
     tables = {type_id: snapshot.files[type_id] for type_id in compiled.sources}
-    return sandboxed_duckdb(tables, memory_limit=memory)
+    spill = workspace.settings.tmp_dir / "duckdb"
+    spill.mkdir(parents=True, exist_ok=True)
+    return sandboxed_duckdb(tables, memory_limit=memory, temp_directory=spill)
 
 
 def _funnel(con: duckdb.DuckDBPyConnection, compiled: CompiledModel) -> list[FunnelStep]:
@@ -267,7 +271,7 @@ def run_model(
     renamed = False
     try:
         staged.mkdir(parents=True)
-        con = _connect(compiled, snapshot)
+        con = _connect(workspace, compiled, snapshot)
         try:
             counts = _write_hits(con, compiled, staged / HITS_FILE)
             funnel = _funnel(con, compiled)
@@ -318,7 +322,7 @@ def preview_model(
     )
     first = exp.select("*").from_(hits_query.copy()).limit(max(limit, 0))
     render = adapter("duckdb").render
-    con = _connect(compiled, snapshot)
+    con = _connect(workspace, compiled, snapshot)
     try:
         funnel = _funnel(con, compiled)
         found = dict(con.execute(render(per_branch)).fetchall())

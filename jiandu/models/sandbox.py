@@ -190,6 +190,7 @@ def sandboxed_duckdb(
     *,
     memory_limit: str = "2GB",
     threads: int | None = None,
+    temp_directory: str | Path | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """A locked DuckDB connection whose only data are views over the given Parquet files.
 
@@ -205,6 +206,9 @@ def sandboxed_duckdb(
             "autoload_known_extensions": False,
             "memory_limit": memory_limit,
             "threads": threads or os.cpu_count() or 1,
+            # Where big joins spill beyond the memory limit; set before the lock, and
+            # the engine's own spill files are not user file access.
+            **({"temp_directory": str(temp_directory)} if temp_directory else {}),
         }
     )
     allowed: list[str] = []
@@ -217,9 +221,13 @@ def sandboxed_duckdb(
                 construct="empty dataset",
             )
         allowed.extend(paths)
+        # Batches of one dataset may differ in their extra (x_*) columns: read by name.
         reader = exp.Anonymous(
             this="read_parquet",
-            expressions=[exp.Array(expressions=[exp.Literal.string(p) for p in paths])],
+            expressions=[
+                exp.Array(expressions=[exp.Literal.string(p) for p in paths]),
+                exp.EQ(this=exp.column("union_by_name"), expression=exp.true()),
+            ],
         )
         view = exp.Create(
             this=exp.to_table(name), kind="VIEW", expression=exp.select("*").from_(reader)
