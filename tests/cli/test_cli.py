@@ -138,3 +138,31 @@ def test_demo_imports_every_sample(cli_home: Path, capsys: pytest.CaptureFixture
     # The planted bad rows were rejected, not silently dropped or accepted.
     assert listing["pension_payment"]["rows_rejected"] >= 1
     assert listing["death_record"]["rows_rejected"] >= 1
+
+
+def test_register_a_custom_dataset_type_and_import_into_it(
+    cli_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["init"])
+    definition = tmp_path / "petition.yaml"
+    definition.write_text(
+        "id: petition_record\n"
+        "name_zh: 信访记录\n"
+        "name_en: Petition records\n"
+        "source_agency_zh: 信访局\n"
+        "source_agency_en: Letters and calls bureau\n"
+        "fields:\n"
+        "  - {name: petition_id, type: text, label_zh: 信访编号, label_en: Petition id,"
+        " required: true, synonyms: [编号]}\n"
+        "  - {name: id_card, type: id_card, label_zh: 身份证号, label_en: ID card number}\n"
+        "  - {name: received, type: date, label_zh: 登记日期, label_en: Received on}\n"
+        "keys: [[petition_id]]\n",
+        encoding="utf-8",
+    )
+    assert main(["types", "register", str(definition)]) == 0
+    source = tmp_path / "信访.csv"
+    source.write_text("编号,身份证号,登记日期\nXF-1,,2023/5/6\n", encoding="utf-8")
+    capsys.readouterr()
+
+    assert main(["import", "petition_record", str(source), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows_accepted"] == 1

@@ -260,3 +260,72 @@ def test_several_files_with_different_headers_form_one_batch(
         ("a.csv", ID_A),
         ("b.tsv", ID_B),
     ]
+
+
+def test_mapping_file_overrides_headers_and_drops_columns(home: Settings, tmp_path: Path) -> None:
+    source = write_csv(
+        tmp_path / "odd.csv",
+        [["证件", "人", "期", "钱", "内部编号"], [ID_A, "张三", "2023-01", "100", "X-1"]],
+    )
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        "证件: id_card\n人: name\n期: pay_month\n钱: amount\n内部编号: null\n", encoding="utf-8"
+    )
+
+    result = import_batch(home, pension(home, source, mapping_file=mapping))
+
+    assert result.rows_accepted == 1
+    files = sorted(str(p) for p in home.pool_dir.glob("pension_payment/*/*.parquet"))
+    columns = [
+        c[0]
+        for c in duckdb.connect()
+        .execute("DESCRIBE SELECT * FROM read_parquet(?)", [files])
+        .fetchall()
+    ]
+    assert "id_card" in columns
+    assert not any("内部编号" in c for c in columns)
+
+
+def test_money_in_a_wan_yuan_column_is_scaled_unless_the_value_names_its_unit(
+    home: Settings, tmp_path: Path
+) -> None:
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    body = "91330602" + "12345678" + "9"
+    check = alphabet[
+        (31 - sum(alphabet.index(c) * (3**i % 31) for i, c in enumerate(body)) % 31) % 31
+    ]
+    source = write_csv(
+        tmp_path / "企业.csv",
+        [
+            ["统一社会信用代码", "企业名称", "注册资本（万元）"],
+            [body + check, "绍兴某某贸易有限公司", "50"],
+            [body + check, "绍兴某某贸易有限公司", "300000元"],
+        ],
+    )
+
+    import_batch(
+        home, ImportRequest(dataset_type=builtin_types()["company_registry"], files=(source,))
+    )
+
+    amounts = [r[0] for r in pool_rows(home, "company_registry", "reg_capital")]
+    assert amounts == [Decimal("500000.00"), Decimal("300000.00")]
+
+
+def test_json_lines_import_reports_the_line_of_a_bad_value(home: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "deaths.jsonl"
+    path.write_text(
+        f'{{"身份证号": "{ID_A}", "姓名": "张三", "死亡日期": "2021年3月5日"}}\n'
+        f'{{"身份证号": "{ID_B}", "姓名": "李四", "死亡日期": "某天"}}\n',
+        encoding="utf-8",
+    )
+
+    result = import_batch(
+        home, ImportRequest(dataset_type=builtin_types()["death_record"], files=(path,))
+    )
+
+    assert (result.rows_accepted, result.rows_rejected) == (1, 1)
+    (reason,) = result.quality["errors"]
+    assert (reason["field"], reason["examples"]) == (
+        "death_date",
+        [{"source": "deaths.jsonl", "row": 2}],
+    )

@@ -30,9 +30,7 @@ def test_a_locked_connection_still_spills_big_joins_to_its_temp_folder(tmp_path:
     spill = tmp_path / "spill"
     spill.mkdir()
 
-    locked = sandboxed_duckdb(
-        {"big": [data]}, memory_limit="60MB", threads=1, temp_directory=spill
-    )
+    locked = sandboxed_duckdb({"big": [data]}, memory_limit="60MB", threads=1, temp_directory=spill)
     count = locked.execute(
         "SELECT count(*) FROM big a JOIN big b ON a.k = b.k WHERE a.pad = b.pad"
     ).fetchone()
