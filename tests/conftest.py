@@ -80,3 +80,18 @@ def pg_database_url() -> Iterator[URL]:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+@pytest.fixture
+def fresh_pg_url(pg_database_url: URL) -> str:
+    """The session's PostgreSQL database with an empty `public` schema, as a URL string."""
+    from sqlalchemy import text
+
+    from jiandu.store.db import make_engine
+
+    engine = make_engine(pg_database_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return pg_database_url.render_as_string(hide_password=False)

@@ -81,7 +81,8 @@ _SOURCE_RECORD_ID_SYNONYMS = (
 )
 
 
-def _check_identifier(value: str, what: str) -> str:
+def check_identifier(value: str, what: str) -> str:
+    """`value` if it is a snake_case identifier, else ValueError naming `what` (for validators)."""
     if not _IDENTIFIER.fullmatch(value):
         raise ValueError(
             f"{what} 必须是小写字母开头、只含小写字母/数字/下划线的标识符：{value!r} / "
@@ -122,7 +123,7 @@ class FieldSpec(BaseModel):
     @field_validator("name")
     @classmethod
     def _name_is_identifier(cls, value: str) -> str:
-        _check_identifier(value, "字段名 field name")
+        check_identifier(value, "字段名 field name")
         if value.startswith(EXTRA_PREFIX):
             raise ValueError(
                 f"字段名不能以 {EXTRA_PREFIX!r} 开头（保留给未映射的源列）：{value!r} / "
@@ -231,7 +232,7 @@ class DatasetType(BaseModel):
     @field_validator("id")
     @classmethod
     def _id_is_identifier(cls, value: str) -> str:
-        return _check_identifier(value, "类型 id type id")
+        return check_identifier(value, "类型 id type id")
 
     @model_validator(mode="before")
     @classmethod

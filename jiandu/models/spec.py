@@ -13,7 +13,6 @@ Each step applies, in this fixed order, whichever parts it has:
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -22,9 +21,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from jiandu.catalog.dataset_type import check_identifier
 from jiandu.models.errors import ModelError
 
-_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 ParamType = Literal["int", "decimal", "text", "date", "bool", "text_list"]
 ParamValue = int | Decimal | str | date | bool | tuple[str, ...]
 Severity = Literal["low", "medium", "high"]
@@ -33,15 +32,6 @@ JoinHow = Literal["inner", "left", "exists", "not_exists"]
 SubjectType = Literal["person", "org", "case", "incident", "auction", "group", "other"]
 # Supplied by the runner (the reference date of a run, for backtests); never declared.
 AS_OF = "as_of"
-
-
-def _identifier(value: str, what: str) -> str:
-    if not _IDENTIFIER.fullmatch(value):
-        raise ValueError(
-            f"{what} 须为小写字母开头、只含小写字母/数字/下划线的标识符：{value!r} / "
-            f"{what} must be a snake_case identifier (a-z, 0-9, _), got {value!r}"
-        )
-    return value
 
 
 class Parameter(BaseModel):
@@ -59,7 +49,7 @@ class Parameter(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        _identifier(value, "参数名 parameter name")
+        check_identifier(value, "参数名 parameter name")
         if value == AS_OF:
             raise ValueError(
                 "as_of 是内置参数（运行基准日），不能声明 / as_of is built in (the run's "
@@ -154,7 +144,7 @@ class Step(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        return _identifier(value, "步骤名 step name")
+        return check_identifier(value, "步骤名 step name")
 
     @model_validator(mode="after")
     def _parts_fit(self) -> Step:
@@ -185,7 +175,7 @@ class Branch(BaseModel):
     @field_validator("id")
     @classmethod
     def _id(cls, value: str) -> str:
-        return _identifier(value, "分支 id branch id")
+        return check_identifier(value, "分支 id branch id")
 
 
 class Clue(BaseModel):
@@ -232,14 +222,14 @@ class ModelSpec(BaseModel):
     @field_validator("id")
     @classmethod
     def _id(cls, value: str) -> str:
-        return _identifier(value, "模型 id model id")
+        return check_identifier(value, "模型 id model id")
 
     @field_validator("sources")
     @classmethod
     def _sources(cls, value: dict[str, str]) -> dict[str, str]:
         for alias, type_id in value.items():
-            _identifier(alias, "数据源别名 source alias")
-            _identifier(type_id, "数据类型 id dataset type id")
+            check_identifier(alias, "数据源别名 source alias")
+            check_identifier(type_id, "数据类型 id dataset type id")
         return value
 
     @model_validator(mode="after")

@@ -11,7 +11,6 @@ from pathlib import Path
 import duckdb
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import URL
 
 from jiandu.catalog.registry import builtin_types
 from jiandu.config import Settings, load_settings
@@ -35,20 +34,13 @@ def _write_pension(path: Path) -> Path:
 
 
 @pytest.fixture
-def pg_home(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_database_url: URL
-) -> Iterator[Settings]:
+def pg_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_pg_url: str) -> Settings:
     """A JIANDU_HOME whose metadata store is a fresh PostgreSQL schema."""
-    engine = make_engine(pg_database_url)
-    with engine.begin() as connection:
-        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-        connection.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
     monkeypatch.setenv("JIANDU_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("JIANDU_DATABASE_URL", pg_database_url.render_as_string(hide_password=False))
+    monkeypatch.setenv("JIANDU_DATABASE_URL", fresh_pg_url)
     settings = load_settings()
     init_workspace(settings)
-    yield settings
+    return settings
 
 
 @pytest.mark.postgres

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from model_pool import import_file, pg_admin_url, pool_files
-from sqlalchemy import create_engine
+from model_pool import import_file, pool_files
 
 from jiandu.config import Settings
 
@@ -24,19 +21,6 @@ def pension_pool(home: Settings, tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A throwaway PostgreSQL database (skips when no server answers on loopback)."""
-    admin_url = pg_admin_url()
-    if admin_url is None:
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432 (set JIANDU_TEST_PG_URL)")
-    name = f"jiandu_test_{secrets.token_hex(4)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            # Generated hex name; DDL cannot take a bound parameter.
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+def pg_url(fresh_pg_url: str) -> str:
+    """A PostgreSQL metadata database with an empty schema (skips when no server)."""
+    return fresh_pg_url

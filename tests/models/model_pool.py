@@ -12,12 +12,8 @@ Persons (min_months = 2):
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy import create_engine, exc
-from sqlalchemy.engine import URL, make_url
 
 from jiandu.catalog.registry import builtin_types
 from jiandu.config import Settings
@@ -77,26 +73,3 @@ def import_file(settings: Settings, type_id: str, path: Path) -> str:
     )
     assert result.status == "committed"
     return result.batch_id
-
-
-def pg_admin_url() -> URL | None:
-    configured = os.environ.get("JIANDU_TEST_PG_URL")
-    candidates = (
-        [configured]
-        if configured
-        else [
-            "postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
-            "postgresql+psycopg://root@127.0.0.1:5432/postgres",
-        ]
-    )
-    for candidate in candidates:
-        url = make_url(candidate).set(drivername="postgresql+psycopg", database="postgres")
-        probe = create_engine(url, connect_args={"connect_timeout": 3})
-        try:
-            with probe.connect():
-                return url
-        except exc.DBAPIError:
-            continue
-        finally:
-            probe.dispose()
-    return None
