@@ -50,6 +50,11 @@ def print_import_result(console: Console, result: ImportResult) -> None:
         f"  读取 read {result.rows_read:,} · 接收 accepted {result.rows_accepted:,} · "
         f"拒绝 rejected {result.rows_rejected:,} · 警告 warned {result.rows_warned:,}"
     )
+    for skipped in result.quality.get("skipped_tables", []):
+        console.print(
+            f"  [yellow]跳过[/] skipped {escape(skipped)}: 表头中没有可识别的字段 / "
+            "no known field in its header"
+        )
     reasons = result.quality.get("errors", []) + result.quality.get("warnings", [])
     if reasons:
         table = Table(show_header=True, header_style="bold")

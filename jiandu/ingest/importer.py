@@ -235,6 +235,7 @@ class _BatchImport:
         self.sources: list[SourceTable] = []
         self.file_hashes: list[str] = []
         self.content_hash = ""
+        self.skipped: list[str] = []
 
     def run(self) -> ImportResult:
         _check_files(self.request.files)
@@ -256,6 +257,7 @@ class _BatchImport:
                 earlier = self._duplicate_of()
                 if earlier is not None:
                     return earlier
+            self._skip_tables_without_data()
             mappings = [
                 map_headers(s.headers, self.dataset_type, override, s.label) for s in self.sources
             ]
@@ -267,6 +269,23 @@ class _BatchImport:
             for source in self.sources:
                 source.close()
             shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _skip_tables_without_data(self) -> None:
+        """Drop workbook sheets whose header row names no known field at all.
+
+        Agencies' workbooks carry notes sheets ("填表说明") beside the data; such a sheet
+        is skipped and reported, not a reason to refuse the import. A sheet that names
+        some fields but lacks required ones still fails loudly, in map_headers."""
+        if len(self.sources) < 2:
+            return
+        keep = [s for s in self.sources if score_header(s.headers) > 0]
+        if not keep:
+            return  # let map_headers explain what is missing, naming the first table
+        self.skipped = [s.label for s in self.sources if s not in keep]
+        for source in self.sources:
+            if source not in keep:
+                source.close()
+        self.sources = keep
 
     def _record_failure(self, refused: JianduError) -> None:
         """Keep an audit row of a refused import (it holds no data), when we know what
@@ -335,6 +354,7 @@ class _BatchImport:
                 [list(k) for k in self.dataset_type.keys],
                 layout.data_files(self.settings, earlier_dirs),
             )
+            cleaned.quality["skipped_tables"] = self.skipped
         finally:
             con.close()
         if cleaned.quality["rows_read"] == 0:

@@ -196,6 +196,9 @@ def test_excel_sheets_with_merged_headers_import_with_spreadsheet_row_numbers(
     sheet.append(["姓名", "身份证号码", "死亡日期"])
     sheet.append(["张三", ID_A, date(2023, 3, 5)])
     sheet.append(["李四", ID_B, "2021年3月5日"])
+    notes = book.create_sheet("填表说明")
+    notes.append(["1. 本表由民政局填报"])
+    notes.append(["2. 日期格式为 年-月-日"])
     other = book.create_sheet("户籍注销")
     other.append(["姓名", "身份证号", "注销日期"])
     other.append(["王五", ID_C, "20220105"])
@@ -206,6 +209,7 @@ def test_excel_sheets_with_merged_headers_import_with_spreadsheet_row_numbers(
     )
 
     assert result.rows_accepted == 3
+    assert result.quality["skipped_tables"] == ["死亡.xlsx[填表说明]"]
     rows = pool_rows(home, "death_record", "_source, _source_row, id_card, death_date")
     assert sorted(rows) == sorted(
         [
