@@ -12,11 +12,12 @@ from jiandu.config import Settings
 
 @pytest.fixture
 def pension_pool(home: Settings, tmp_path: Path) -> dict[str, str]:
-    """`home` with pension payments and deaths imported; returns {dataset: batch id}."""
+    """`home` with pension payments, deaths and sentences imported; {dataset: batch id}."""
     files = pool_files(tmp_path)
     return {
         "pension_payment": import_file(home, "pension_payment", files.pension),
         "death_record": import_file(home, "death_record", files.deaths),
+        "sentence_record": import_file(home, "sentence_record", files.sentences),
     }
 
 

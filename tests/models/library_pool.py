@@ -4,13 +4,14 @@ with the cleaned column types of the pool, and a helper that runs a compiled mod
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Any
 
 import duckdb
 
 from jiandu.catalog.registry import builtin_types
 from jiandu.fields.registry import get_type
-from jiandu.models import compile_model, library_models
+from jiandu.models import ModelSpec, compile_model, library_models
 
 AS_OF = date(2024, 6, 30)
 
@@ -28,6 +29,12 @@ def table(con: duckdb.DuckDBPyConnection, type_id: str, rows: list[dict[str, Any
         )
 
 
+@cache
+def _library() -> dict[str, ModelSpec]:
+    """The library, parsed once per test session (specs are frozen)."""
+    return library_models()
+
+
 def hits(
     con: duckdb.DuckDBPyConnection,
     model_id: str,
@@ -35,7 +42,7 @@ def hits(
     as_of: date = AS_OF,
 ) -> list[dict[str, Any]]:
     """Every hit of a library model over the tables in `con`, as dicts."""
-    model = compile_model(library_models()[model_id], params, as_of=as_of)
+    model = compile_model(_library()[model_id], params, as_of=as_of)
     result = con.execute(model.sql("duckdb"))
     columns = [d[0] for d in result.description]
     return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]

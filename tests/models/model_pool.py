@@ -6,7 +6,9 @@ Persons (min_months = 2):
 - C died 2023-03-20, paid Jan–Apr: one arrears month → no hit.
 - D died 2023-01-31 (cremation) and 2023-02-20 (registry cancellation), paid Jan–Mar:
   the earliest date counts, so Feb and Mar → hit (2 months); with the later date only 1.
-- E alive, paid Jan–Jun → no hit. F died, never paid → no hit.
+- E alive, paid Jan–Jun, under a suspended sentence (缓刑) from 2023-01-10 → no hit: a
+  suspended sentence keeps the pension (pension_after_death's in-custody branch).
+  F died, never paid → no hit.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ MONTHS = ["2023-01", "2023-02", "2023-03", "2023-04", "2023-05", "2023-06"]
 class PoolFiles:
     pension: Path
     deaths: Path
+    sentences: Path
 
 
 def write_csv(path: Path, rows: list[list[str]]) -> Path:
@@ -61,9 +64,14 @@ def pool_files(folder: Path) -> PoolFiles:
         [ID_D, "丁", "2023-02-20", "户籍注销"],
         [ID_F, "己", "2023-05-01", "火化"],
     ]
+    sentences = [
+        ["身份证号", "姓名", "刑罚种类", "刑期起日", "刑期止日"],
+        [ID_E, "戊", "缓刑", "2023-01-10", "2024-01-09"],
+    ]
     return PoolFiles(
         pension=write_csv(folder / "养老金.csv", pay),
         deaths=write_csv(folder / "死亡.csv", deaths),
+        sentences=write_csv(folder / "刑罚执行.csv", sentences),
     )
 
 

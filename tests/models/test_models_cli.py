@@ -15,7 +15,13 @@ from jiandu.cli.errors import EXIT_USER_ERROR
 from jiandu.config import Settings
 
 AS_OF = ["--as-of", "2024-06-30"]
-LIBRARY = {"case_filing_supervision", "pension_after_death", "professional_lender"}
+# Every model of shared/spec/models.md ships in the built-in library.
+LIBRARY = {
+    *("pension_after_death", "insurance_false_litigation", "bankruptcy_false_labor_claim"),
+    *("auction_vehicle_not_transferred", "non_standard_oil", "shell_company"),
+    *("professional_lender", "false_judicial_confirmation", "case_filing_supervision"),
+    *("refusal_to_execute", "medical_insurance_fraud"),
+}
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
@@ -38,7 +44,10 @@ def test_list_show_and_validate(
 
     shown = run_json(capsys, "models", "show", "pension_after_death", "--sql", "--dialect", "spark")
     assert shown["sql"]["dialect"] == "spark" and "DATEDIFF" not in shown["sql"]["text"]
-    assert shown["steps"] == ["pay", "death", "deaths", "paid_after_death", "persons"]
+    assert shown["steps"] == [
+        *("pay", "death", "sentence", "deaths", "paid_after_death", "persons"),
+        *("custody_periods", "paid_in_custody", "prisoners"),
+    ]
 
     good = tmp_path / "good.yaml"
     good.write_text(library_text("pension_after_death"), encoding="utf-8")
@@ -67,7 +76,7 @@ def test_run_history_preview_and_backtest_json(
     )
     assert (run["status"], run["hit_count"], run["params"]["min_months"]) == ("succeeded", 1, 3)
     assert run["batches"]["pension_payment"] == [pension_pool["pension_payment"]]
-    assert [line["rows"] for line in run["funnel"]] == [22, 6, 5, 6, 1]
+    assert [line["rows"] for line in run["funnel"]] == [22, 6, 1, 5, 6, 1, 0, 0, 0]
 
     history = run_json(capsys, "models", "history", "pension_after_death")
     assert [h["run_id"] for h in history] == [run["run_id"]]
@@ -115,27 +124,28 @@ def test_import_versions(
     home: Settings, pension_pool: dict[str, str], tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
-    v2 = tmp_path / "v2.yaml"
-    v2.write_text(
+    # The library ships version 2 of pension_after_death; the import raises it to 3.
+    v3 = tmp_path / "v3.yaml"
+    v3.write_text(
         library_text("pension_after_death")
-        .replace("version: 1", "version: 2")
+        .replace("version: 2", "version: 3")
         .replace("default: 2", "default: 3"),
         encoding="utf-8",
     )
-    created = run_json(capsys, "models", "import", str(v2))
+    created = run_json(capsys, "models", "import", str(v3))
     assert (created["id"], created["version"], created["created"]) == (
         "pension_after_death",
-        2,
+        3,
         True,
     )
-    assert run_json(capsys, "models", "import", str(v2))["created"] is False
+    assert run_json(capsys, "models", "import", str(v3))["created"] is False
 
-    changed = tmp_path / "v2-changed.yaml"
-    changed.write_text(v2.read_text(encoding="utf-8").replace("default: 3", "default: 4"), "utf-8")
+    changed = tmp_path / "v3-changed.yaml"
+    changed.write_text(v3.read_text(encoding="utf-8").replace("default: 3", "default: 4"), "utf-8")
     assert main(["models", "import", str(changed)]) == EXIT_USER_ERROR
     assert "raise `version`" in capsys.readouterr().err
 
-    same_as_library = tmp_path / "v1.yaml"
+    same_as_library = tmp_path / "v2.yaml"
     same_as_library.write_text(library_text("pension_after_death"), encoding="utf-8")
     assert run_json(capsys, "models", "import", str(same_as_library))["created"] is False
 
@@ -144,10 +154,10 @@ def test_import_versions(
         listing["pension_after_death"]["version"],
         listing["pension_after_death"]["origin"],
     ) == (
-        2,
+        3,
         "imported",
     )
     run = run_json(capsys, "models", "run", "pension_after_death", *AS_OF)
-    assert (run["model_version"], run["model_origin"], run["hit_count"]) == (2, "imported", 1)
-    v1 = run_json(capsys, "models", "run", "pension_after_death", "--version", "1", *AS_OF)
-    assert (v1["model_version"], v1["hit_count"]) == (1, 2)
+    assert (run["model_version"], run["model_origin"], run["hit_count"]) == (3, "imported", 1)
+    v2 = run_json(capsys, "models", "run", "pension_after_death", "--version", "2", *AS_OF)
+    assert (v2["model_version"], v2["hit_count"]) == (2, 2)

@@ -97,6 +97,7 @@ def pension_db() -> duckdb.DuckDBPyConnection:
             {"id_card": TWO_SOURCES, "death_date": date(2024, 2, 28), "source": "火化"},
         ],
     )
+    table(con, "sentence_record", [])  # the in-custody branch: test_library_refinements.py
     return con
 
 
@@ -124,7 +125,10 @@ def test_funnel_counts_each_step(pension_db: duckdb.DuckDBPyConnection) -> None:
         name: pension_db.execute(model.count_sql(name)).fetchone()[0]  # type: ignore[index]
         for name in model.step_names
     }
-    assert funnel == {"pay": 20, "death": 5, "deaths": 4, "paid_after_death": 8, "persons": 2}
+    assert funnel == {
+        **{"pay": 20, "death": 5, "sentence": 0, "deaths": 4, "paid_after_death": 8},
+        **{"persons": 2, "custody_periods": 0, "paid_in_custody": 0, "prisoners": 0},
+    }
     preview = pension_db.execute(model.step_sql("paid_after_death") + " LIMIT 3").fetchall()
     assert len(preview) == 3
     with pytest.raises(ModelError, match="no step"):
@@ -268,4 +272,4 @@ def test_unknown_dialect() -> None:
     model = compile_model(library_models()["pension_after_death"], as_of=AS_OF)
     with pytest.raises(ModelError, match="unsupported engine"):
         model.sql("oracle")
-    assert model.sources == ("death_record", "pension_payment")
+    assert model.sources == ("death_record", "pension_payment", "sentence_record")

@@ -13,7 +13,7 @@ from model_pool import ID_A, ID_D, import_file, pool_files
 from sqlalchemy import select
 
 from jiandu.config import Settings, load_settings
-from jiandu.models import runner
+from jiandu.models import library_models, runner
 from jiandu.models.errors import ModelError
 from jiandu.models.history import run_history
 from jiandu.models.registry import ModelEntry, get_model
@@ -29,12 +29,18 @@ from jiandu.store.schema import ModelRun
 from jiandu.workspace import Workspace, init_workspace, open_workspace
 
 AS_OF = date(2024, 6, 30)
+# Version 2 of the model added the in-custody branch: the sentence source and its three
+# steps; the pool's only sentence is a suspended one, which suspends no pension.
 EXPECTED_FUNNEL = [
     ("pay", 22),
     ("death", 6),
+    ("sentence", 1),
     ("deaths", 5),
     ("paid_after_death", 6),
     ("persons", 2),
+    ("custody_periods", 0),
+    ("paid_in_custody", 0),
+    ("prisoners", 0),
 ]
 
 
@@ -68,15 +74,22 @@ def test_run_finds_exactly_the_planted_hits_and_records_the_run(
     ]  # fmt: skip
     assert [(s["step"], s["rows"]) for s in record.funnel] == EXPECTED_FUNNEL
     assert record.hit_count == 2
-    assert record.branch_counts == {"after_death": 2}
-    assert record.params == {"as_of": "2024-06-30", "min_months": 2}
+    assert record.branch_counts == {"after_death": 2, "in_custody": 0}
+    assert record.params == {
+        "as_of": "2024-06-30",
+        "min_months": 2,
+        "min_custody_months": 2,
+        "custodial_sentences": ["拘役", "有期徒刑", "无期徒刑", "死刑缓期执行"],
+        "release_types": ["假释", "暂予监外执行"],
+    }
     assert record.batches == {
         "death_record": [pension_pool["death_record"]],
         "pension_payment": [pension_pool["pension_payment"]],
+        "sentence_record": [pension_pool["sentence_record"]],
     }
     assert (record.model_id, record.model_version, record.model_origin) == (
         "pension_after_death",
-        1,
+        2,
         "library",
     )
     assert record.created_by == "王检察官"
@@ -165,7 +178,7 @@ def test_missing_dataset_is_refused_before_anything_is_recorded(home: Settings) 
     with pytest.raises(MissingDataError) as raised:
         run_model(workspace, pension_model(workspace))
 
-    assert raised.value.missing == ["death_record", "pension_payment"]
+    assert raised.value.missing == ["death_record", "pension_payment", "sentence_record"]
     assert "jiandu import death_record" in raised.value.en
     assert "jiandu import pension_payment" in raised.value.zh
     with session_scope(workspace.engine) as session:
@@ -177,7 +190,7 @@ def test_preview_records_nothing(home: Settings, pension_pool: dict[str, str]) -
 
     preview = preview_model(workspace, pension_model(workspace), as_of=AS_OF, limit=1)
 
-    assert preview.hit_count == 2 and preview.branch_counts == {"after_death": 2}
+    assert preview.hit_count == 2 and preview.branch_counts == {"after_death": 2, "in_custody": 0}
     assert len(preview.hits) == 1 and preview.hits[0]["subject_key"] in {ID_A, ID_D}
     assert [(s.step, s.rows) for s in preview.funnel] == EXPECTED_FUNNEL
     assert "evidence" in preview.columns
@@ -192,7 +205,8 @@ def test_run_all_skips_models_without_data(home: Settings, pension_pool: dict[st
 
     assert [r.model_id for r in report.runs] == ["pension_after_death"]
     skipped = {s["model_id"]: s["missing"] for s in report.skipped}
-    assert set(skipped) == {"case_filing_supervision", "professional_lender"}
+    # Every other library model reads datasets this pool lacks.
+    assert set(skipped) == set(library_models()) - {"pension_after_death"}
     assert all(skipped.values())
     assert report.failed == []
 
@@ -208,6 +222,7 @@ def test_run_is_recorded_on_postgresql(
     files = pool_files(tmp_path)
     import_file(settings, "pension_payment", files.pension)
     import_file(settings, "death_record", files.deaths)
+    import_file(settings, "sentence_record", files.sentences)
     workspace = open_workspace(settings)
 
     record = run_model(workspace, pension_model(workspace), as_of=AS_OF)

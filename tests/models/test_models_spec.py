@@ -121,7 +121,12 @@ def test_bad_yaml_and_missing_file_name_the_file(tmp_path: Path) -> None:
 
 def test_library_models_validate() -> None:
     models = library_models()
-    assert set(models) == {"pension_after_death", "professional_lender", "case_filing_supervision"}
+    assert set(models) == {  # every model of shared/spec/models.md
+        *("pension_after_death", "insurance_false_litigation", "bankruptcy_false_labor_claim"),
+        *("auction_vehicle_not_transferred", "non_standard_oil", "shell_company"),
+        *("professional_lender", "false_judicial_confirmation", "case_filing_supervision"),
+        *("refusal_to_execute", "medical_insurance_fraud"),
+    }
     for spec in models.values():
         validate_model(spec)
 
