@@ -38,8 +38,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from sqlglot import exp
 
+from jiandu.catalog.dataset_type import DatasetType
 from jiandu.catalog.registry import all_types
 from jiandu.errors import JianduError
+from jiandu.fields.registry import get_type
 from jiandu.models.compiler import compile_model
 from jiandu.models.errors import ModelError
 from jiandu.models.history import RunRecord, record_of
@@ -90,7 +92,11 @@ class PoolSnapshot:
     batches: dict[str, list[str]]
 
     def missing(self, spec: ModelSpec) -> list[str]:
-        """The model's datasets that have no data file in this snapshot, sorted."""
+        """The model's required datasets that have no data file in this snapshot, sorted."""
+        return sorted(t for t in spec.required_types if not self.files.get(t))
+
+    def empty(self, spec: ModelSpec) -> list[str]:
+        """Optional datasets of the model with no data: they are read as empty tables."""
         return sorted({t for t in spec.sources.values() if not self.files.get(t)})
 
 
@@ -162,14 +168,26 @@ def compile_for(
     return compile_model(spec, params, as_of=as_of, types=all_types(workspace.settings))
 
 
+def empty_columns(dataset_type: DatasetType) -> list[tuple[str, str]]:
+    """The pool columns of a dataset type with no batch yet: fields and derived columns."""
+    columns: list[tuple[str, str]] = []
+    for spec in dataset_type.fields:
+        semantic = get_type(spec.type)
+        columns.append((spec.name, semantic.duckdb_type))
+        columns.extend((f"{spec.name}_{d.suffix}", d.duckdb_type) for d in semantic.derived)
+    return columns
+
+
 def _connect(
     workspace: Workspace, compiled: CompiledModel, snapshot: PoolSnapshot
 ) -> duckdb.DuckDBPyConnection:
     memory = os.environ.get("JIANDU_DUCKDB_MEMORY", DEFAULT_MEMORY_LIMIT)
-    tables = {type_id: snapshot.files[type_id] for type_id in compiled.sources}
+    tables = {t: snapshot.files[t] for t in compiled.sources if snapshot.files.get(t)}
+    types = all_types(workspace.settings)
+    empty = {t: empty_columns(types[t]) for t in compiled.sources if t not in tables}
     spill = workspace.settings.tmp_dir / "duckdb"
     spill.mkdir(parents=True, exist_ok=True)
-    return sandboxed_duckdb(tables, memory_limit=memory, temp_directory=spill)
+    return sandboxed_duckdb(tables, memory_limit=memory, temp_directory=spill, empty_tables=empty)
 
 
 def _funnel(con: duckdb.DuckDBPyConnection, compiled: CompiledModel) -> list[FunnelStep]:

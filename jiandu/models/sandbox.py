@@ -191,6 +191,7 @@ def sandboxed_duckdb(
     memory_limit: str = "2GB",
     threads: int | None = None,
     temp_directory: str | Path | None = None,
+    empty_tables: Mapping[str, Sequence[tuple[str, str]]] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """A locked DuckDB connection whose only data are views over the given Parquet files.
 
@@ -233,6 +234,21 @@ def sandboxed_duckdb(
             this=exp.to_table(name), kind="VIEW", expression=exp.select("*").from_(reader)
         )
         con.execute(view.sql("duckdb"))
+    for name, columns in (empty_tables or {}).items():
+        # A dataset with no data yet, read by an optional source: typed, and empty.
+        empty = exp.select(
+            *[
+                exp.alias_(
+                    exp.cast(exp.null(), exp.DataType.build(sql_type, dialect="duckdb")),
+                    column,
+                    quoted=True,
+                )
+                for column, sql_type in columns
+            ]
+        ).where(exp.false())
+        con.execute(
+            exp.Create(this=exp.to_table(name), kind="VIEW", expression=empty).sql("duckdb")
+        )
     con.execute("SET allowed_paths = $paths", {"paths": allowed})
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")

@@ -215,9 +215,20 @@ class ModelSpec(BaseModel):
     sources: dict[str, str] = Field(
         min_length=1, description="alias -> dataset type id, e.g. p: pension_payment"
     )
+    optional_sources: list[str] = Field(
+        default_factory=list,
+        description="source aliases the model can run without: with no data they read as "
+        "empty, and only the branches that need them find nothing",
+    )
     steps: list[Step] = Field(default_factory=list)
     sql: str | None = Field(default=None, description="one SELECT instead of steps")
     clue: Clue
+
+    @property
+    def required_types(self) -> set[str]:
+        """Dataset types the model cannot run without (some alias is not optional)."""
+        optional = set(self.optional_sources)
+        return {t for alias, t in self.sources.items() if alias not in optional}
 
     @field_validator("id")
     @classmethod
@@ -240,6 +251,12 @@ class ModelSpec(BaseModel):
             )
         names = [p.name for p in self.parameters]
         _unique(names, "参数 parameter")
+        for alias in self.optional_sources:
+            if alias not in self.sources:
+                raise ValueError(
+                    f"optional_sources 中的 {alias!r} 不是数据源别名 / {alias!r} in "
+                    "optional_sources is not a source alias"
+                )
         step_names = [*self.sources, *(s.name for s in self.steps)]
         _unique(step_names, "数据源别名与步骤名 source/step name")
         _unique([b.id for b in self.clue.branches], "分支 branch")

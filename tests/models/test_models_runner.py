@@ -178,11 +178,25 @@ def test_missing_dataset_is_refused_before_anything_is_recorded(home: Settings) 
     with pytest.raises(MissingDataError) as raised:
         run_model(workspace, pension_model(workspace))
 
-    assert raised.value.missing == ["death_record", "pension_payment", "sentence_record"]
+    # sentence_record is an optional source of this model: not demanded.
+    assert raised.value.missing == ["death_record", "pension_payment"]
     assert "jiandu import death_record" in raised.value.en
     assert "jiandu import pension_payment" in raised.value.zh
     with session_scope(workspace.engine) as session:
         assert session.scalars(select(ModelRun)).all() == []
+
+
+def test_an_optional_source_without_data_reads_as_empty(home: Settings, tmp_path: Path) -> None:
+    files = pool_files(tmp_path)
+    import_file(home, "pension_payment", files.pension)
+    import_file(home, "death_record", files.deaths)
+    workspace = open_workspace(home)
+
+    record = run_model(workspace, pension_model(workspace), as_of=AS_OF)
+
+    assert record.status == "succeeded"
+    assert record.branch_counts == {"after_death": 2, "in_custody": 0}
+    assert record.batches.get("sentence_record", []) == []
 
 
 def test_preview_records_nothing(home: Settings, pension_pool: dict[str, str]) -> None:

@@ -60,6 +60,7 @@ CASES = [
     (["clue", "subject_type"], "planet", "clue.subject_type"),
     (["clue", "branches", 0, "from"], _DELETE, "clue.branches[0].from"),
     (["sql"], "select 1 as x", "(top level)"),
+    (["optional_sources"], ["nope"], "(top level)"),
 ]
 
 
