@@ -113,6 +113,9 @@ _AGGREGATE_FUNCTIONS: tuple[type[exp.Func], ...] = (
     exp.CountIf,
 )
 ALLOWED_FUNCTIONS: tuple[type[exp.Func], ...] = _SCALAR_FUNCTIONS + _AGGREGATE_FUNCTIONS
+# jiandu's own: does a text contain any word of a list parameter? Expanded by the engine
+# adapters into ORed contains(...) calls, the same on every engine.
+CONTAINS_ANY = "contains_any"
 ALLOWED_NODES: tuple[type[exp.Expr], ...] = _STRUCTURE + ALLOWED_FUNCTIONS
 _CAST_TYPES = frozenset(
     {
@@ -183,6 +186,10 @@ DENIED_PREFIXES: dict[str, tuple[str, str]] = {
 }
 
 
+def _is_contains_any(node: exp.Expr) -> bool:
+    return isinstance(node, exp.Anonymous) and str(node.name).lower() == CONTAINS_ANY
+
+
 def function_name(node: exp.Expr) -> str:
     """The lower-case SQL name of a function node (`read_csv`, `date_diff`, `getenv`)."""
     if isinstance(node, exp.Anonymous):
@@ -233,6 +240,16 @@ def check_node(
     allowed: tuple[type[exp.Expr], ...] = ALLOWED_NODES,
 ) -> None:
     """Refuse a function outside `allowed`, a non-portable date_diff or a cast type."""
+    if _is_contains_any(node):
+        if len(node.expressions) != 2:
+            raise SandboxError(
+                "contains_any 需要两个参数：文本与列表参数，如 contains_any(goods_name, $words)",
+                "contains_any takes two arguments: a text and a list parameter, e.g. "
+                "contains_any(goods_name, $words)",
+                construct=f"function {CONTAINS_ANY}",
+                where=where,
+            )
+        return
     if isinstance(node, exp.Func) and not isinstance(node, allowed):
         raise refuse_function(function_name(node), where=where)
     if isinstance(node, exp.DateDiff):
@@ -269,7 +286,7 @@ def check_expression(
     `columns` (no table qualifiers: each step sees one flat set of names).
     """
     for node in tree.walk():
-        if not isinstance(node, ALLOWED_NODES):
+        if not isinstance(node, ALLOWED_NODES) and not _is_contains_any(node):
             if isinstance(node, exp.Func):
                 raise refuse_function(function_name(node), where=where)
             raise SandboxError(

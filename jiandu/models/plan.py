@@ -17,6 +17,7 @@ from sqlglot import exp
 from sqlglot.errors import ErrorLevel, ParseError
 
 from jiandu.models.errors import ModelError
+from jiandu.models.expressions import CONTAINS_ANY
 from jiandu.models.spec import Branch, ParamValue
 
 Dialect = Literal["duckdb", "spark"]
@@ -34,6 +35,27 @@ def _spark_datediff(node: exp.Expr) -> exp.Expr:
             this="DATEDIFF", expressions=[node.this.copy(), node.expression.copy()]
         )
     return node
+
+
+def _expand_contains_any(node: exp.Expr) -> exp.Expr:
+    # contains_any(text, ['a', 'b']) -> (contains(text, 'a') OR contains(text, 'b')): the
+    # list is a parameter, a literal by now, so no lambda or engine-specific array
+    # function is needed. An empty list contains nothing.
+    if not (isinstance(node, exp.Anonymous) and str(node.name).lower() == CONTAINS_ANY):
+        return node
+    text, words = node.expressions
+    if not isinstance(words, exp.Array) or not all(
+        isinstance(w, exp.Literal) and w.is_string for w in words.expressions
+    ):
+        raise ModelError(
+            "contains_any 的第二个参数须为文本列表参数（text_list），如 $words",
+            "contains_any needs a text_list parameter as its second argument, e.g. $words",
+        )
+    if not words.expressions:
+        return exp.false()
+    return exp.paren(
+        exp.or_(*[exp.Contains(this=text.copy(), expression=w.copy()) for w in words.expressions])
+    )
 
 
 @dataclass(frozen=True)
@@ -60,8 +82,8 @@ class EngineAdapter:
 
 
 ADAPTERS: dict[str, EngineAdapter] = {
-    "duckdb": EngineAdapter("duckdb"),
-    "spark": EngineAdapter("spark", rewrites=(_spark_datediff,)),
+    "duckdb": EngineAdapter("duckdb", rewrites=(_expand_contains_any,)),
+    "spark": EngineAdapter("spark", rewrites=(_expand_contains_any, _spark_datediff)),
 }
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import duckdb
 import pytest
 from sqlglot import exp
 
+from jiandu.catalog.registry import builtin_types
+from jiandu.fields.registry import get_type
 from jiandu.models.errors import SandboxError
 from jiandu.models.expressions import (
     check_expression,
@@ -112,3 +115,67 @@ def test_decimal_literal_keeps_precision() -> None:
     literal = param_literal("decimal", Decimal("3000.5"))
     assert literal.sql("duckdb") == "CAST('3000.5' AS DECIMAL(18, 2))"
     assert param_literal("bool", True).sql("duckdb") == "TRUE"
+
+
+CONTAINS_ANY_MODEL = """
+id: words
+name_zh: 词
+name_en: Words
+legal_basis: [测试]
+explanation_zh: 测试
+parameters:
+  - {name: words, type: text_list, default: [混合芳烃, 石脑油], label_zh: 词, label_en: Words}
+sources: {inv: tax_invoice}
+steps:
+  - name: lines
+    from: inv
+    filter: contains_any(coalesce(goods_name, ''), $words)
+clue:
+  subject_type: org
+  subject_key: seller_uscc
+  title: "{seller_uscc}"
+  severity: low
+  branches: [{id: hit, name_zh: 命中, name_en: hit, from: lines}]
+"""
+
+
+def test_contains_any_expands_to_the_same_ors_on_both_engines() -> None:
+    from jiandu.models import compile_model, load_model_text
+
+    model = compile_model(load_model_text(CONTAINS_ANY_MODEL, "words.yaml"))
+    for dialect in ("duckdb", "spark"):
+        sql = model.sql(dialect, pretty=False)
+        assert "contains_any" not in sql.lower()
+        assert "'混合芳烃'" in sql and "'石脑油'" in sql
+    con = duckdb_with_invoices(["*化学原料*混合芳烃", "*成品油*汽油", None])
+    assert [r[2] for r in con.execute(model.sql("duckdb")).fetchall()] == ["U1"]
+
+
+def test_contains_any_with_an_empty_list_matches_nothing() -> None:
+    from jiandu.models import compile_model, load_model_text
+
+    model = compile_model(load_model_text(CONTAINS_ANY_MODEL, "words.yaml"), {"words": []})
+    con = duckdb_with_invoices(["*化学原料*混合芳烃"])
+    assert con.execute(model.sql("duckdb")).fetchall() == []
+
+
+def test_contains_any_needs_a_list_parameter() -> None:
+    from jiandu.models import compile_model, load_model_text
+    from jiandu.models.errors import ModelError
+
+    text = CONTAINS_ANY_MODEL.replace("$words)", "goods_name)")
+    with pytest.raises(ModelError, match="text_list"):
+        compile_model(load_model_text(text, "words.yaml")).sql("duckdb")
+
+
+def duckdb_with_invoices(names: list[str | None]) -> duckdb.DuckDBPyConnection:
+
+    con = duckdb.connect()
+    fields = builtin_types()["tax_invoice"].fields
+    columns = ", ".join(f"{f.name} {get_type(f.type).duckdb_type}" for f in fields)
+    con.execute(f"CREATE TABLE tax_invoice ({columns})")
+    for number, name in enumerate(names, start=1):
+        con.execute(
+            "INSERT INTO tax_invoice (seller_uscc, goods_name) VALUES (?, ?)", [f"U{number}", name]
+        )
+    return con

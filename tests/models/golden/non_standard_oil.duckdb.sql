@@ -60,41 +60,26 @@ WITH inv AS (
     t0.source_record_id AS source_record_id,
     COALESCE(ARRAY_CONTAINS(['1070101'], SUBSTRING(t0.tax_code, 1, 7)), FALSE) AS fuel_code,
     STARTS_WITH(COALESCE(t0.tax_code, ''), '1') AS goods_code,
-    REGEXP_MATCHES(
-      COALESCE(t0.goods_name, ''),
-      REPLACE(
-        REPLACE(
-          REPLACE(
-            CAST([
-              '混合芳烃',
-              '重芳烃',
-              '轻循环油',
-              '催化柴油',
-              '稳定轻烃',
-              '轻烃',
-              '石脑油',
-              '轻质油',
-              '燃料油',
-              '溶剂油',
-              '调和油',
-              '油浆',
-              '碳九',
-              '碳十',
-              '转化油'
-            ] AS TEXT),
-            '[',
-            ''
-          ),
-          ']',
-          ''
-        ),
-        ', ',
-        '|'
-      )
+    (
+      CONTAINS(COALESCE(t0.goods_name, ''), '混合芳烃')
+      OR CONTAINS(COALESCE(t0.goods_name, ''), '重芳烃')
+      OR CONTAINS(COALESCE(t0.goods_name, ''), '轻循环油')
+      OR CONTAINS(COALESCE(t0.goods_name, ''), '催化柴油')
+      OR CONTAINS(COALESCE(t0.goods_name, ''), '稳定轻烃')
+      OR CONTAINS(COALESCE(t0.goods_name, ''), '轻烃')
+      OR CONTAINS(COALESCE(t0.goods_name, ''), '石脑油')
+      OR CONTAINS(COALESCE(t0.goods_name, ''), '轻质油')
+      OR CONTAINS(COALESCE(t0.goods_name, ''), '燃料油')
+      OR CONTAINS(COALESCE(t0.goods_name, ''), '溶剂油')
+      OR CONTAINS(COALESCE(t0.goods_name, ''), '调和油')
+      OR CONTAINS(COALESCE(t0.goods_name, ''), '油浆')
+      OR CONTAINS(COALESCE(t0.goods_name, ''), '碳九')
+      OR CONTAINS(COALESCE(t0.goods_name, ''), '碳十')
+      OR CONTAINS(COALESCE(t0.goods_name, ''), '转化油')
     ) AS chemical_name,
-    REGEXP_MATCHES(
-      COALESCE(t0.goods_name, ''),
-      REPLACE(REPLACE(REPLACE(CAST(['汽油', '柴油'] AS TEXT), '[', ''), ']', ''), ', ', '|')
+    (
+      CONTAINS(COALESCE(t0.goods_name, ''), '汽油')
+      OR CONTAINS(COALESCE(t0.goods_name, ''), '柴油')
     ) AS fuel_name
   FROM inv AS t0
   WHERE
@@ -250,17 +235,14 @@ WITH inv AS (
     WHERE
       t0.is_untaxed_oil
       AND NOT t0.seller_uscc IS NULL
-      AND REGEXP_MATCHES(
-        COALESCE(t1.name, t0.buyer_name, ''),
-        REPLACE(
-          REPLACE(
-            REPLACE(CAST(['加油', '油品', '石油销售', '物流', '运输', '货运', '车队'] AS TEXT), '[', ''),
-            ']',
-            ''
-          ),
-          ', ',
-          '|'
-        )
+      AND (
+        CONTAINS(COALESCE(t1.name, t0.buyer_name, ''), '加油')
+        OR CONTAINS(COALESCE(t1.name, t0.buyer_name, ''), '油品')
+        OR CONTAINS(COALESCE(t1.name, t0.buyer_name, ''), '石油销售')
+        OR CONTAINS(COALESCE(t1.name, t0.buyer_name, ''), '物流')
+        OR CONTAINS(COALESCE(t1.name, t0.buyer_name, ''), '运输')
+        OR CONTAINS(COALESCE(t1.name, t0.buyer_name, ''), '货运')
+        OR CONTAINS(COALESCE(t1.name, t0.buyer_name, ''), '车队')
       )
     GROUP BY
       t0.seller_uscc
