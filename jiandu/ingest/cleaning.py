@@ -155,8 +155,12 @@ def _lookup(plan: _FieldPlan, index: int, source_table: str, name: str) -> exp.C
         .where(exp.Not(this=exp.Is(this=exp.column(f"c{index}"), expression=exp.null())))
         .distinct()
     )
-    body = exp.select(key, exp.alias_(_parsed_expr(plan, _call("jd_nullify", key)), "p")).from_(
+    # r: the text with blanks as NULL, so rows need not recompute it; p: its parse.
+    nullified = exp.select(key, exp.alias_(_call("jd_nullify", key), "r")).from_(
         distinct.subquery("d")
+    )
+    body = exp.select(key, "r", exp.alias_(_parsed_expr(plan, exp.column("r")), "p")).from_(
+        nullified.subquery("n")
     )
     return exp.Create(
         this=exp.to_table(name),
@@ -281,6 +285,7 @@ def cleaning_plan(
 
     lookups: list[exp.Create] = []
     looked_up: list[exp.Expr] = []
+    nullified_by_lookup: dict[int, exp.Expression] = {}
     raw_from = exp.select().from_(source)
     for plan in plans:
         if plan.raw is None or not plan.semantic.parse_per_distinct:
@@ -299,6 +304,7 @@ def cleaning_plan(
         looked_up.append(
             exp.alias_(exp.column("p", table=alias), _parsed_column(plan.spec.name), quoted=True)
         )
+        nullified_by_lookup[index] = exp.column("r", table=alias)
     raw_layer = raw_from.select(
         exp.alias_(exp.Literal.string(source_label), SOURCE_COLUMN),
         exp.column(ROW_COLUMN, table="src"),
@@ -308,7 +314,8 @@ def cleaning_plan(
         ],
         *[
             exp.alias_(
-                _call("jd_nullify", exp.column(f"c{c.index}", table="src")),
+                nullified_by_lookup.get(c.index)
+                or _call("jd_nullify", exp.column(f"c{c.index}", table="src")),
                 f"__r{c.index}",
                 quoted=True,
             )
