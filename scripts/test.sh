@@ -3,13 +3,7 @@
 # This is the README's test command; CI (.ci/run) runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-PYTHON=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
-    "$PYTHON" -m venv .venv
-fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[dev]"
+. scripts/venv.sh -e ".[dev]"
 
 echo "== ruff"
 .venv/bin/ruff check .

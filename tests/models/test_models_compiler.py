@@ -11,8 +11,8 @@ from typing import Any
 import duckdb
 import pytest
 import sqlglot
+from library_pool import table
 
-from jiandu.catalog.registry import builtin_types
 from jiandu.models import CLUE_COLUMNS, compile_model, library_models, load_model_text
 from jiandu.models.errors import ModelError
 from jiandu.models.spec import ModelSpec
@@ -20,13 +20,6 @@ from jiandu.models.spec import ModelSpec
 GOLDEN = Path(__file__).parent / "golden"
 REGENERATE = os.environ.get("JIANDU_REGEN_GOLDEN") == "1"
 AS_OF = date(2024, 6, 30)
-SQL_TYPES = {
-    "date": "DATE",
-    "datetime": "TIMESTAMP",
-    "month": "DATE",
-    "money": "DECIMAL(18,2)",
-    "int": "BIGINT",
-}
 
 
 @pytest.mark.parametrize("dialect", ["duckdb", "spark"])
@@ -46,19 +39,6 @@ def test_spark_uses_two_argument_datediff() -> None:
     spark = model.sql("spark", pretty=False)
     assert "DATEDIFF(CAST('2024-06-30' AS DATE), t0.report_date)" in spark
     assert "DATE_DIFF('DAY'" in model.sql("duckdb", pretty=False).upper()
-
-
-def table(con: duckdb.DuckDBPyConnection, type_id: str, rows: list[dict[str, Any]]) -> None:
-    """A table named like the dataset type, with the cleaned column types of the pool."""
-    fields = builtin_types()[type_id].fields
-    columns = ", ".join(f"{f.name} {SQL_TYPES.get(f.type, 'VARCHAR')}" for f in fields)
-    con.execute(f"CREATE TABLE {type_id} ({columns})")
-    for row in rows:
-        names = list(row)
-        marks = ", ".join("?" for _ in names)
-        con.execute(
-            f"INSERT INTO {type_id} ({', '.join(names)}) VALUES ({marks})", list(row.values())
-        )
 
 
 def pay(id_card: str, year: int, month: int, amount: str = "2000.00") -> dict[str, Any]:

@@ -1,0 +1,8 @@
+# Sourced by demo.sh and test.sh: create .venv if needed and install jiandu into it.
+# Usage: . scripts/venv.sh PIP_INSTALL_ARGS...  (e.g. "." or -e ".[dev]")
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet "$@"
