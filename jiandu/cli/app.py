@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from jiandu.catalog.dataset_type import SENSITIVITY_LABELS
@@ -16,7 +17,7 @@ from jiandu.catalog.registry import all_types, register_type
 from jiandu.cli.errors import run_guarded
 from jiandu.cli.models_cmd import models_app
 from jiandu.cli.output import print_import_result, print_json
-from jiandu.config import load_settings
+from jiandu.config import Settings, load_settings
 from jiandu.errors import CatalogError
 from jiandu.ingest.importer import ImportRequest, SqlSource, import_batch
 from jiandu.workspace import init_workspace, open_workspace
@@ -270,8 +271,27 @@ def demo(
         )
         print_import_result(console, import_batch(settings, request))
     datasets(as_json=False)
+    _demo_models(settings)
     if not no_serve:
         console.print("网页界面将在后续版本提供 / the web UI arrives with a later release")
+
+
+def _demo_models(settings: Settings) -> None:
+    """Run every library model the demo's data allows; list the others with what they need."""
+    from jiandu.models.runner import run_all  # noqa: PLC0415 - the demo's last step only
+
+    report = run_all(open_workspace(settings))
+    table = Table(title="监督模型 Supervision models")
+    for heading in ("模型 model", "结果 result"):
+        table.add_column(heading)
+    for record in report.runs:
+        table.add_row(record.model_id, f"运行 run {record.run_id}: 命中 hits {record.hit_count}")
+    for item in report.skipped:
+        needs = ", ".join(item["missing"])
+        table.add_row(item["model_id"], f"[dim]缺少数据 needs data: {escape(needs)}[/]")
+    for item in report.failed:
+        table.add_row(item["model_id"], escape(f"{item['zh']} / {item['en']}"))
+    console.print(table)
 
 
 def main(argv: list[str] | None = None) -> Any:

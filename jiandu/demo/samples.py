@@ -33,6 +33,10 @@ _COUNTIES = ("330602", "330603", "330604", "330624", "330681", "330683", "330621
 _FULLWIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
 
 
+# Pensioners the demo reports as dead in January..March 2023 while still being paid.
+PLANTED_DEATHS = 3
+
+
 @dataclass(frozen=True)
 class Sample:
     dataset_type: str
@@ -82,10 +86,11 @@ def _amount_text(rng: random.Random, amount: float) -> str:
     )
 
 
-def write_pension_csv(folder: Path, size: int, rng: random.Random) -> Path:
+def write_pension_csv(
+    folder: Path, size: int, rng: random.Random, people: list[tuple[str, str]]
+) -> Path:
     """GB18030 CSV from a county social-security bureau, title line above the header."""
     path = folder / "养老金发放明细_2023.csv"
-    people = [_person(rng) for _ in range(max(size // 12, 1))]
     with path.open("w", encoding="gb18030", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["绍兴市越城区社会保险事业管理中心 养老金发放明细（2023年度）"])
@@ -114,8 +119,13 @@ def write_pension_csv(folder: Path, size: int, rng: random.Random) -> Path:
     return path
 
 
-def write_death_xlsx(folder: Path, size: int, rng: random.Random) -> Path:
-    """Civil-affairs workbook: two sheets, title row, merged group headers, date cells."""
+def write_death_xlsx(
+    folder: Path, size: int, rng: random.Random, deceased_pensioners: list[tuple[str, str]]
+) -> Path:
+    """Civil-affairs workbook: two sheets, title row, merged group headers, date cells.
+
+    The cremation sheet ends with pensioners who died early in 2023 yet are paid all
+    year in the pension file: the demo's pension_after_death model finds them."""
     path = folder / "死亡人员信息（火化+户籍注销）.xlsx"
     book = Workbook()
     for index, (title, source) in enumerate((("火化信息", "火化"), ("户籍注销", "户籍注销"))):
@@ -138,6 +148,9 @@ def write_death_xlsx(folder: Path, size: int, rng: random.Random) -> Path:
             if number % 41 == 0:
                 when = "不详"  # unknown date: rejected with the cell's row number
             sheet.append([name, id_card, when, source, "越城区殡仪馆" if index == 0 else "派出所"])
+        if index == 0:
+            for month, (name, id_card) in enumerate(deceased_pensioners, start=1):
+                sheet.append([name, id_card, date(2023, month, 10), source, "越城区殡仪馆"])
     book.save(path)
     return path
 
@@ -192,8 +205,12 @@ def write_samples(folder: Path, *, size: int = 2000, seed: int = 20231) -> list[
     """Write the demo's source files into `folder` and say what each one is."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
+    pensioners = [_person(rng) for _ in range(max(size // 12, 1))]
+    planted = pensioners[: min(PLANTED_DEATHS, len(pensioners))]
     return [
-        Sample("pension_payment", (write_pension_csv(folder, size, rng),), "越城区社保中心"),
-        Sample("death_record", (write_death_xlsx(folder, size, rng),), "绍兴市民政局"),
+        Sample(
+            "pension_payment", (write_pension_csv(folder, size, rng, pensioners),), "越城区社保中心"
+        ),
+        Sample("death_record", (write_death_xlsx(folder, size, rng, planted),), "绍兴市民政局"),
         Sample("company_registry", (write_company_csv(folder, size, rng),), "越城区市场监管局"),
     ]

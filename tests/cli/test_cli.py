@@ -10,7 +10,7 @@ import pytest
 
 from jiandu.cli.app import main
 from jiandu.cli.errors import EXIT_CONFIG_ERROR, EXIT_USER_ERROR
-from jiandu.demo.samples import id_check_digit
+from jiandu.demo.samples import PLANTED_DEATHS, id_check_digit
 
 
 @pytest.fixture
@@ -131,6 +131,9 @@ def test_demo_imports_every_sample(cli_home: Path, capsys: pytest.CaptureFixture
     assert main(["demo", "--size", "120", "--no-serve"]) == 0
     out = capsys.readouterr().out
     assert out.count("已提交 committed") == 3
+    # The pensioners planted as dead early in 2023 and paid all year are found.
+    assert f"命中 hits {PLANTED_DEATHS}" in out
+    assert "缺少数据 needs data" in out
     assert main(["datasets", "--json"]) == 0
     listing = {d["id"]: d for d in json.loads(capsys.readouterr().out)}
     assert set(listing) == {"pension_payment", "death_record", "company_registry"}
