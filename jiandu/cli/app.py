@@ -256,7 +256,7 @@ def demo(
         bool, typer.Option("--no-serve", help="不启动网页 / do not start the web UI")
     ] = False,
 ) -> None:
-    """演示：初始化、导入样例数据、列出数据资源目录 / demo: init, import samples, list."""
+    """演示：初始化、导入样例、运行模型 / demo: init, import sample files, run the models."""
     from jiandu.demo.samples import write_samples  # noqa: PLC0415 - demo-only dependency
 
     settings = load_settings()
