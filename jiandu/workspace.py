@@ -57,6 +57,36 @@ class Workspace:
         with session_scope(self.engine) as session:
             return pool_catalog.list_datasets(session)
 
+    def dataset(self, dataset_id: str) -> dict[str, Any]:
+        """One catalog entry: its level, and every field with its type and PII class."""
+        with session_scope(self.engine) as session:
+            dataset = pool_catalog.get_dataset(session, dataset_id)
+            if dataset is None:
+                raise CatalogError(
+                    f"数据池中没有数据集 {dataset_id}；见 `jiandu datasets`",
+                    f"no dataset {dataset_id} in the pool; see `jiandu datasets`",
+                )
+            return {
+                "id": dataset.id,
+                "type_id": dataset.type_id,
+                "type_version": dataset.type_version,
+                "name_zh": dataset.name_zh,
+                "name_en": dataset.name_en,
+                "sensitivity": dataset.sensitivity,
+                "owner_unit": dataset.owner_unit,
+                "fields": [
+                    {
+                        "name": f.name,
+                        "semantic_type": f.semantic_type,
+                        "label_zh": f.label_zh,
+                        "label_en": f.label_en,
+                        "pii": f.pii,
+                        "origin": f.origin,
+                    }
+                    for f in dataset.fields
+                ],
+            }
+
     def batches(self, dataset_id: str) -> list[dict[str, Any]]:
         with session_scope(self.engine) as session:
             return [

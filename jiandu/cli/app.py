@@ -109,9 +109,17 @@ def import_(
 
 
 @app.command()
-def datasets(as_json: JsonFlag = False) -> None:
+def datasets(
+    dataset_id: Annotated[
+        str | None, typer.Argument(help="显示一个数据集的字段与个人信息类别 / show one dataset")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
     """数据资源目录 / the data resource directory: datasets in the pool."""
     settings = load_settings()
+    if dataset_id is not None:
+        _print_dataset(open_workspace(settings).dataset(dataset_id), as_json)
+        return
     summaries = open_workspace(settings).datasets()
     if as_json:
         print_json([asdict(s) for s in summaries])
@@ -140,6 +148,23 @@ def datasets(as_json: JsonFlag = False) -> None:
             f"{s.rows_rejected:,}",
             s.last_import_at.strftime("%Y-%m-%d %H:%M") if s.last_import_at else "—",
         )
+    console.print(table)
+
+
+PII_LABELS = {"id": "身份证件 id", "contact": "联系方式 contact", "name": "姓名 name", "none": ""}
+
+
+def _print_dataset(detail: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print_json(detail)
+        return
+    level = SENSITIVITY_LABELS.get(detail["sensitivity"], detail["sensitivity"])
+    table = Table(title=f"{detail['name_zh']} {detail['name_en']} ({detail['id']}) · 密级 {level}")
+    for heading in ("字段 field", "中文", "类型 type", "个人信息 PII", "来源 origin"):
+        table.add_column(heading)
+    for f in detail["fields"]:
+        origin = "源文件附加列 extra" if f["origin"] == "extra" else "标准 standard"
+        table.add_row(f["name"], f["label_zh"], f["semantic_type"], PII_LABELS[f["pii"]], origin)
     console.print(table)
 
 

@@ -52,6 +52,22 @@ def test_import_prints_batch_and_counts_and_datasets_lists_it(
     ]
 
 
+def test_a_dataset_shows_its_level_and_the_pii_class_of_every_field(
+    cli_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["init"])
+    main(["import", "pension_payment", str(pension_file(tmp_path))])
+    capsys.readouterr()
+
+    assert main(["datasets", "pension_payment", "--json"]) == 0
+    detail = json.loads(capsys.readouterr().out)
+    assert detail["sensitivity"] == "sensitive"
+    fields = {f["name"]: (f["pii"], f["origin"]) for f in detail["fields"]}
+    assert fields["id_card"] == ("id", "standard")
+    assert fields["name"] == ("name", "standard")
+    assert main(["datasets", "no_such_dataset"]) == EXIT_USER_ERROR
+
+
 def test_import_json_and_rejects_name_file_row_field_and_reason(
     cli_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
