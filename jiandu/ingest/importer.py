@@ -39,7 +39,7 @@ from jiandu.ingest.cleaning import (
     raw_keys,
 )
 from jiandu.ingest.quality import quality_report
-from jiandu.ingest.readers import SourceTable, open_sources, open_sql_source
+from jiandu.ingest.readers import SourceTable, open_sources, open_sql_source, sha256_file
 from jiandu.pool import layout
 from jiandu.pool.duckdb_engine import connect, copy_to_parquet
 from jiandu.store import pool_catalog
@@ -89,14 +89,6 @@ class ImportResult:
     duration_s: float = 0.0
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(4 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _combined_hash(parts: Sequence[str]) -> str:
     """One hash for the whole import: the same files in any order give the same batch."""
     return hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()
@@ -111,7 +103,7 @@ def _check_files(files: Sequence[Path]) -> None:
             )
 
 
-def _open_all(settings: Settings, request: ImportRequest, tmp: Path) -> list[SourceTable]:
+def _open_all(request: ImportRequest, file_hashes: Sequence[str], tmp: Path) -> list[SourceTable]:
     if request.sql is not None:
         return [
             open_sql_source(
@@ -119,7 +111,7 @@ def _open_all(settings: Settings, request: ImportRequest, tmp: Path) -> list[Sou
             )
         ]
     sources: list[SourceTable] = []
-    for path in request.files:
+    for path, sha256 in zip(request.files, file_hashes, strict=True):
         sources.extend(
             open_sources(
                 path,
@@ -127,6 +119,7 @@ def _open_all(settings: Settings, request: ImportRequest, tmp: Path) -> list[Sou
                 score_header=score_header,
                 sheet=request.sheet,
                 encoding=request.encoding,
+                known_sha256=sha256,
             )
         )
     return sources
@@ -242,7 +235,7 @@ class _BatchImport:
         override = (
             load_mapping_file(self.request.mapping_file) if self.request.mapping_file else None
         )
-        self.file_hashes = [file_sha256(path) for path in self.request.files]
+        self.file_hashes = [sha256_file(path) for path in self.request.files]
         if self.file_hashes:
             self.content_hash = _combined_hash(self.file_hashes)
             earlier = self._duplicate_of()
@@ -250,7 +243,7 @@ class _BatchImport:
                 return earlier
         self.staging.mkdir(parents=True)
         try:
-            self.sources = _open_all(self.settings, self.request, self.staging / "sources")
+            self.sources = _open_all(self.request, self.file_hashes, self.staging / "sources")
             if not self.file_hashes:
                 # A database source is hashed as it is read; only now can we tell.
                 self.content_hash = _combined_hash([s.content_hash for s in self.sources])

@@ -333,3 +333,27 @@ def test_json_lines_import_reports_the_line_of_a_bad_value(home: Settings, tmp_p
         "death_date",
         [{"source": "deaths.jsonl", "row": 2}],
     )
+
+
+def test_a_file_is_hashed_once_and_the_hash_names_the_batch_content(
+    home: Settings, tmp_path: Path
+) -> None:
+    import hashlib
+
+    from jiandu.catalog.registry import score_header
+    from jiandu.ingest.readers import open_sources
+
+    source = write_csv(tmp_path / "p.csv", pension_rows(), encoding="gb18030")
+    (table,) = open_sources(
+        source, tmp_dir=tmp_path / "t", score_header=score_header, known_sha256="feed"
+    )
+    assert table.content_hash == "feed"  # given, not recomputed
+    table.close()
+
+    result = import_batch(home, pension(home, source))
+
+    with session_scope(make_engine(home)) as session:
+        (batch,) = pool_catalog.list_batches(session, "pension_payment")
+        (entry,) = [f for f in batch.files if "name" in f]
+    assert entry["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert result.status == "committed"

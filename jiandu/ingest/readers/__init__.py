@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jiandu.ingest.readers.base import ScoreHeader, SourceTable, source_error
+from jiandu.ingest.readers.base import ScoreHeader, SourceTable, sha256_file, source_error
 from jiandu.ingest.readers.csv_reader import open_csv
 from jiandu.ingest.readers.excel import open_excel
 from jiandu.ingest.readers.json_reader import open_json
 from jiandu.ingest.readers.parquet_reader import open_parquet
 from jiandu.ingest.readers.sql_reader import open_sql_source
 
-__all__ = ["ScoreHeader", "SourceTable", "open_sources", "open_sql_source"]
+__all__ = ["ScoreHeader", "SourceTable", "open_sources", "open_sql_source", "sha256_file"]
 
 _CSV = {".csv", ".tsv", ".txt"}
 _EXCEL = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -30,11 +30,13 @@ def open_sources(
     score_header: ScoreHeader,
     sheet: str | None = None,
     encoding: str | None = None,
+    known_sha256: str | None = None,
 ) -> list[SourceTable]:
     """Open a source file as tables: one per non-empty Excel sheet, else exactly one.
 
     ``score_header(cells)`` rates how header-like a row is (see jiandu.catalog);
-    ``sheet`` picks one Excel sheet; ``encoding`` overrides CSV encoding detection.
+    ``sheet`` picks one Excel sheet; ``encoding`` overrides CSV encoding detection;
+    ``known_sha256`` is the file's hash when the caller has it (it is not read twice).
     Temp files go under ``tmp_dir``; call ``close()`` on each table when done.
     """
     source, tmp = Path(path), Path(tmp_dir)
@@ -43,13 +45,23 @@ def open_sources(
     tmp.mkdir(parents=True, exist_ok=True)
     suffix = source.suffix.lower()
     if suffix in _EXCEL:
-        return open_excel(source, tmp_dir=tmp, score_header=score_header, sheet=sheet)
+        return open_excel(
+            source, tmp_dir=tmp, score_header=score_header, sheet=sheet, known_sha256=known_sha256
+        )
     if suffix in _CSV:
-        return [open_csv(source, tmp_dir=tmp, score_header=score_header, encoding=encoding)]
+        return [
+            open_csv(
+                source,
+                tmp_dir=tmp,
+                score_header=score_header,
+                encoding=encoding,
+                known_sha256=known_sha256,
+            )
+        ]
     if suffix in _JSON:
-        return [open_json(source, tmp_dir=tmp)]
+        return [open_json(source, tmp_dir=tmp, known_sha256=known_sha256)]
     if suffix in _PARQUET:
-        return [open_parquet(source)]
+        return [open_parquet(source, known_sha256)]
     raise source_error(
         f"不支持的文件类型 {suffix or '(无扩展名)'}；支持 CSV/TSV、Excel、JSON、Parquet",
         f"unsupported file type {suffix or '(no extension)'}; use CSV/TSV, Excel, JSON or Parquet",

@@ -101,11 +101,16 @@ def _choose_delimiter(text: str, suffix: str, score_header: ScoreHeader) -> tupl
 
 
 def open_csv(
-    path: Path, *, tmp_dir: Path, score_header: ScoreHeader, encoding: str | None = None
+    path: Path,
+    *,
+    tmp_dir: Path,
+    score_header: ScoreHeader,
+    encoding: str | None = None,
+    known_sha256: str | None = None,
 ) -> SourceTable:
     """Read a CSV/TSV file into a SourceTable (see the module docstring for the rules)."""
     label = path.name
-    scan = scan_text(path, label, tmp_dir, encoding)
+    scan = scan_text(path, label, tmp_dir, encoding, known_sha256)
     temps = [scan.text_path] if scan.transcoded else []
     try:
         return _open_scanned(

@@ -14,6 +14,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jiandu.ingest.readers.base import source_error
 
@@ -69,8 +70,15 @@ def _normalise_codec(label: str, encoding: str) -> str:
         ) from None
 
 
-def scan_text(path: Path, label: str, tmp_dir: Path, encoding: str | None = None) -> TextScan:
-    """Hash ``path``, validate or transcode it to UTF-8, and return what DuckDB needs."""
+def scan_text(
+    path: Path,
+    label: str,
+    tmp_dir: Path,
+    encoding: str | None = None,
+    known_sha256: str | None = None,
+) -> TextScan:
+    """Hash ``path`` (unless ``known_sha256`` is given), validate or transcode it to UTF-8,
+    and return what DuckDB needs."""
     with path.open("rb") as fh:
         head = fh.read(SNIFF_BYTES)
         at_eof = not fh.read(1)
@@ -80,7 +88,7 @@ def scan_text(path: Path, label: str, tmp_dir: Path, encoding: str | None = None
         chosen, certain = detect_encoding(head, at_eof=at_eof)
     if chosen in (_UTF8, _UTF8_SIG):
         try:
-            return _validate_utf8(path, label, chosen)
+            return _validate_utf8(path, label, chosen, known_sha256)
         except _Utf8Error as failure:
             if certain:
                 raise source_error(
@@ -92,7 +100,7 @@ def scan_text(path: Path, label: str, tmp_dir: Path, encoding: str | None = None
                     failure.line,
                 ) from None
             chosen = _GB18030  # an ASCII-only head proved nothing; GBK text came later
-    return _transcode(path, label, tmp_dir, chosen)
+    return _transcode(path, label, tmp_dir, chosen, known_sha256)
 
 
 class _Utf8Error(Exception):
@@ -105,8 +113,27 @@ def _line_total(newlines: int, last_byte: bytes) -> int:
     return newlines + (1 if last_byte and last_byte != b"\n" else 0)
 
 
-def _validate_utf8(path: Path, label: str, encoding: str) -> TextScan:
-    digest = hashlib.sha256()
+class _KnownDigest:
+    """Stands in for sha256 when the caller already hashed the file (no second pass)."""
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def update(self, _chunk: bytes) -> None:
+        return None
+
+    def hexdigest(self) -> str:
+        return self.value
+
+
+def _digest(known_sha256: str | None) -> _KnownDigest | Any:
+    return _KnownDigest(known_sha256) if known_sha256 else hashlib.sha256()
+
+
+def _validate_utf8(
+    path: Path, label: str, encoding: str, known_sha256: str | None = None
+) -> TextScan:
+    digest = _digest(known_sha256)
     decoder = codecs.getincrementaldecoder(encoding)()
     newlines, last, prefix = 0, b"", ""
     with path.open("rb") as fh:
@@ -127,8 +154,10 @@ def _validate_utf8(path: Path, label: str, encoding: str) -> TextScan:
     return TextScan(digest.hexdigest(), encoding, path, False, _line_total(newlines, last), prefix)
 
 
-def _transcode(path: Path, label: str, tmp_dir: Path, encoding: str) -> TextScan:
-    digest = hashlib.sha256()
+def _transcode(
+    path: Path, label: str, tmp_dir: Path, encoding: str, known_sha256: str | None = None
+) -> TextScan:
+    digest = _digest(known_sha256)
     decoder = codecs.getincrementaldecoder(encoding)()
     fd, name = tempfile.mkstemp(prefix="jiandu-", suffix=".csv", dir=tmp_dir)
     out_path = Path(name)

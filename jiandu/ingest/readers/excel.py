@@ -65,7 +65,12 @@ def cell_text(value: object) -> str | None:
 
 
 def open_excel(
-    path: Path, *, tmp_dir: Path, score_header: ScoreHeader, sheet: str | None = None
+    path: Path,
+    *,
+    tmp_dir: Path,
+    score_header: ScoreHeader,
+    sheet: str | None = None,
+    known_sha256: str | None = None,
 ) -> list[SourceTable]:
     """Open every non-empty sheet (or only ``sheet``) of an Excel workbook."""
     try:
@@ -84,7 +89,7 @@ def open_excel(
             f"sheet {sheet!r} not found; the workbook has: {', '.join(names)}",
             path.name,
         )
-    content_hash = sha256_file(path)
+    content_hash = known_sha256 or sha256_file(path)
     tables: list[SourceTable] = []
     try:
         for name in [sheet] if sheet is not None else names:

@@ -134,7 +134,7 @@ def _line_numbers(path: Path) -> array[int]:
     return numbers
 
 
-def open_json(path: Path, *, tmp_dir: Path) -> SourceTable:
+def open_json(path: Path, *, tmp_dir: Path, known_sha256: str | None = None) -> SourceTable:
     """Open a JSON or JSON Lines file (see the module docstring)."""
     label = path.name
     lines = path.suffix.lower() in (".jsonl", ".ndjson") or _first_char(path) == "{"
@@ -171,7 +171,7 @@ def open_json(path: Path, *, tmp_dir: Path) -> SourceTable:
         label=label,
         headers=keys,
         header_row=0,
-        content_hash=sha256_file(path),
+        content_hash=known_sha256 or sha256_file(path),
         parquet_path=final,
         row_offset=offset,
         temp_paths=[final],

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 from jiandu.ingest.readers.base import SourceTable, sha256_file, source_error
 
 
-def open_parquet(path: Path) -> SourceTable:
+def open_parquet(path: Path, known_sha256: str | None = None) -> SourceTable:
     """Open a Parquet file; headers are its column names (``header_row`` 0)."""
     try:
         names = [str(name) for name in pq.read_schema(str(path)).names]
@@ -27,7 +27,7 @@ def open_parquet(path: Path) -> SourceTable:
         label=path.name,
         headers=names,
         header_row=0,
-        content_hash=sha256_file(path),
+        content_hash=known_sha256 or sha256_file(path),
         parquet_path=path,
         row_offset=0,
         source_columns=names,
