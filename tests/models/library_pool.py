@@ -3,6 +3,8 @@ with the cleaned column types of the pool, and a helper that runs a compiled mod
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from functools import cache
 from typing import Any
@@ -54,3 +56,32 @@ def hit_keys(con: duckdb.DuckDBPyConnection, model_id: str, **kwargs: Any) -> di
     for hit in hits(con, model_id, **kwargs):
         found.setdefault(str(hit["subject_key"]), set()).add(str(hit["branch"]))
     return found
+
+
+def library_spec(model_id: str) -> ModelSpec:
+    """One library model's parsed spec."""
+    return _library()[model_id]
+
+
+@contextmanager
+def emptied(con: duckdb.DuckDBPyConnection, *type_ids: str) -> Iterator[None]:
+    """Inside the block the tables `type_ids` exist but are empty, as the runner registers
+    an optional dataset without data; the change is rolled back afterwards."""
+    con.execute("BEGIN")
+    try:
+        for type_id in type_ids:
+            con.execute(f"DROP TABLE {type_id}")
+            table(con, type_id, [])
+        yield
+    finally:
+        con.execute("ROLLBACK")
+
+
+def without_branches(found: dict[str, set[str]], branches: set[str]) -> dict[str, set[str]]:
+    """`found` with `branches` taken away, dropping subjects left with no branch."""
+    return {key: fired - branches for key, fired in found.items() if fired - branches}
+
+
+def branches_fired(found: dict[str, set[str]]) -> set[str]:
+    """Every branch with at least one hit in `found`."""
+    return set().union(*found.values())

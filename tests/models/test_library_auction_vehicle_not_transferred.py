@@ -9,7 +9,15 @@ from typing import Any
 
 import duckdb
 import pytest
-from library_pool import hit_keys, hits, table
+from library_pool import (
+    branches_fired,
+    emptied,
+    hit_keys,
+    hits,
+    library_spec,
+    table,
+    without_branches,
+)
 
 from jiandu.demo.samples import id_check_digit
 
@@ -223,3 +231,26 @@ def test_as_of_controls_the_grace_period(con: duckdb.DuckDBPyConnection) -> None
     # On 2023-12-31 PM001 (sold 2023-10-10) is 82 days old: not yet overdue.
     found = hit_keys(con, MODEL, as_of=date(2023, 12, 31))
     assert "not_transferred" not in found.get("PM001", set())
+
+
+# Optional datasets (optional_sources) and the branches that cannot run without them.
+REGISTRY_BRANCHES = {"not_transferred", "still_used", "buyer_is_debtor", "scrapped_vehicle"}
+OPTIONAL = {
+    ("vehicle_registry",): REGISTRY_BRANCHES,
+    ("traffic_violation",): {"still_used"},
+    ("vehicle_registry", "traffic_violation"): REGISTRY_BRANCHES,
+}
+
+
+@pytest.mark.parametrize("empty", list(OPTIONAL), ids="+".join)
+def test_empty_optional_datasets_silence_only_their_branches(
+    con: duckdb.DuckDBPyConnection, empty: tuple[str, ...]
+) -> None:
+    # A sale is judged only once the registry knows the vehicle: an empty registry makes no
+    # sale look untransferred, and the start-price branches read the auctions alone.
+    assert library_spec(MODEL).required_types == {"judicial_auction"}
+    needing = OPTIONAL[empty]
+    full = hit_keys(con, MODEL)
+    assert needing <= branches_fired(full)
+    with emptied(con, *empty):
+        assert hit_keys(con, MODEL) == without_branches(full, needing)

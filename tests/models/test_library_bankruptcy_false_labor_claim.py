@@ -8,7 +8,15 @@ from typing import Any
 
 import duckdb
 import pytest
-from library_pool import hit_keys, hits, table
+from library_pool import (
+    branches_fired,
+    emptied,
+    hit_keys,
+    hits,
+    library_spec,
+    table,
+    without_branches,
+)
 
 from jiandu.demo.samples import id_check_digit, org_code
 
@@ -364,3 +372,34 @@ def test_parameters_change_the_result(con: duckdb.DuckDBPyConnection) -> None:
     assert key(BIG) not in keys and key(FAR) not in keys
     keys = hit_keys(con, MODEL, params={"batch_amount_spread": 0.95, "small_claim_amount": 60000})
     assert all(keys[key(p)] == {"agent_batch"} for p in SPREAD)
+
+
+# Optional datasets (optional_sources) and the branches that cannot run without them.
+OPTIONAL = {
+    ("company_registry",): {"legal_rep_self", "legal_rep_relative"},
+    ("court_party",): {"legal_rep_relative", "suit_before_acceptance"},
+    ("court_case",): {"suit_before_acceptance"},
+    ("labor_arbitration",): {"mediated_before_filing", "agent_batch"},
+    ("company_registry", "court_party", "court_case", "labor_arbitration"): {
+        "legal_rep_self",
+        "legal_rep_relative",
+        "suit_before_acceptance",
+        "mediated_before_filing",
+        "agent_batch",
+    },
+}
+
+
+def test_claims_and_contributions_are_required() -> None:
+    # Contributions are left-joined: read as empty, every claim would look uncovered.
+    assert library_spec(MODEL).required_types == {"bankruptcy_claim", "social_insurance"}
+
+
+@pytest.mark.parametrize("empty", list(OPTIONAL), ids="+".join)
+def test_empty_optional_datasets_silence_only_their_branches(
+    con: duckdb.DuckDBPyConnection, default_keys: dict[str, set[str]], empty: tuple[str, ...]
+) -> None:
+    needing = OPTIONAL[empty]
+    assert needing <= branches_fired(default_keys)
+    with emptied(con, *empty):
+        assert hit_keys(con, MODEL) == without_branches(default_keys, needing)

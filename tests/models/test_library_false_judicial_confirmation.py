@@ -23,7 +23,15 @@ from typing import Any
 
 import duckdb
 import pytest
-from library_pool import hit_keys, hits, table
+from library_pool import (
+    branches_fired,
+    emptied,
+    hit_keys,
+    hits,
+    library_spec,
+    table,
+    without_branches,
+)
 
 from jiandu.demo.samples import id_check_digit
 
@@ -276,3 +284,22 @@ def test_parameters_change_the_result(con: duckdb.DuckDBPyConnection) -> None:
     paid = hits(con, MODEL, params={"unpaid_closing_methods": []})
     (queue,) = [h for h in paid if h["branch"] == "queue_jumping"]
     assert queue["pending_executions"] == 1
+
+
+# Optional datasets (optional_sources) and the branches that cannot run without them.
+OPTIONAL = {
+    ("execution_case",): {"queue_jumping", "quick_enforcement"},
+    ("court_party",): {"shared_contact"},
+    ("execution_case", "court_party"): {"queue_jumping", "quick_enforcement", "shared_contact"},
+}
+
+
+@pytest.mark.parametrize("empty", list(OPTIONAL), ids="+".join)
+def test_empty_optional_datasets_silence_only_their_branches(
+    con: duckdb.DuckDBPyConnection, empty: tuple[str, ...]
+) -> None:
+    assert library_spec(MODEL).required_types == {"judicial_confirmation"}
+    needing = OPTIONAL[empty]
+    assert needing <= branches_fired(EXPECTED)
+    with emptied(con, *empty):
+        assert hit_keys(con, MODEL) == without_branches(EXPECTED, needing)

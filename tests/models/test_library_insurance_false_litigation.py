@@ -13,7 +13,16 @@ from typing import Any
 
 import duckdb
 import pytest
-from library_pool import AS_OF, hit_keys, hits, table
+from library_pool import (
+    AS_OF,
+    branches_fired,
+    emptied,
+    hit_keys,
+    hits,
+    library_spec,
+    table,
+    without_branches,
+)
 
 from jiandu.demo.samples import id_check_digit
 from jiandu.fields.uscc import check_char, org_check_char
@@ -416,3 +425,38 @@ def test_titles_and_evidence_render(con: duckdb.DuckDBPyConnection) -> None:
     appraiser = by_case[(APPRAISER_CASES[0], "recurring_appraiser")]
     assert appraiser["appraisal_org"] == "绍兴安信司法鉴定所"
     assert appraiser["share"] == Decimal("1.00")
+
+
+# Optional datasets (optional_sources) and the branches that cannot run without them.
+CLAIM_BRANCHES = {
+    "agent_early_policy",
+    "shop_early_policy",
+    "plaintiff_not_owner",
+    "no_loss_assessment",
+}
+OPTIONAL = {
+    ("insurance_claim",): CLAIM_BRANCHES,
+    ("vehicle_registry",): {"plaintiff_not_owner"},
+    ("insurance_claim", "vehicle_registry"): CLAIM_BRANCHES,
+}
+
+
+def test_only_the_claim_and_vehicle_data_are_optional() -> None:
+    # Social insurance feeds a not_exists join and police accidents date every claim:
+    # read as empty they would change other hits, so the model demands them.
+    assert library_spec(MODEL).required_types == {
+        "court_case",
+        "court_party",
+        "social_insurance",
+        "traffic_accident",
+    }
+
+
+@pytest.mark.parametrize("empty", list(OPTIONAL), ids="+".join)
+def test_empty_optional_datasets_silence_only_their_branches(
+    con: duckdb.DuckDBPyConnection, found: dict[str, set[str]], empty: tuple[str, ...]
+) -> None:
+    needing = OPTIONAL[empty]
+    assert needing <= branches_fired(found)
+    with emptied(con, *empty):
+        assert hit_keys(con, MODEL) == without_branches(found, needing)

@@ -8,7 +8,15 @@ from typing import Any
 
 import duckdb
 import pytest
-from library_pool import hit_keys, hits, table
+from library_pool import (
+    branches_fired,
+    emptied,
+    hit_keys,
+    hits,
+    library_spec,
+    table,
+    without_branches,
+)
 
 from jiandu.demo.samples import id_check_digit
 
@@ -188,3 +196,13 @@ def test_parameters_change_the_result(con: duckdb.DuckDBPyConnection) -> None:
     keys = hit_keys(con, MODEL, params={"min_after_death": 2, "min_overlap_days": 11})
     # OVERLAP (10 days) and DEAD_TREATED (one settlement) drop out.
     assert keys == {DEAD_OUTPATIENT: {"after_death"}, BOTH: {"overlapping_stays", "after_death"}}
+
+
+def test_without_death_records_only_the_after_death_branch_is_silent(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    assert library_spec(MODEL).required_types == {"medical_settlement"}
+    full = hit_keys(con, MODEL)
+    assert "after_death" in branches_fired(full)
+    with emptied(con, "death_record"):
+        assert hit_keys(con, MODEL) == without_branches(full, {"after_death"})

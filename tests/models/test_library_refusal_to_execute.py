@@ -9,7 +9,15 @@ from typing import Any
 
 import duckdb
 import pytest
-from library_pool import hit_keys, hits, table
+from library_pool import (
+    branches_fired,
+    emptied,
+    hit_keys,
+    hits,
+    library_spec,
+    table,
+    without_branches,
+)
 
 from jiandu.demo.samples import id_check_digit
 from jiandu.fields.uscc import check_char, org_check_char
@@ -252,3 +260,36 @@ def test_parameter_overrides(con: duckdb.DuckDBPyConnection) -> None:
     assert R1 not in found  # a first registration no longer counts
     assert R7 not in found  # one violation is now too few
     assert found[R2] == {"transferred_vehicle"}
+
+
+# Optional datasets (optional_sources) and the branches that cannot run without them.
+VEHICLE_BRANCHES = {
+    "acquired_vehicle",
+    "transferred_vehicle",
+    "defaulter_transfer",
+    "sealed_vehicle_used",
+}
+OPTIONAL = {
+    ("vehicle_registry",): VEHICLE_BRANCHES,
+    ("company_registry",): {"became_legal_rep"},
+    ("traffic_violation",): {"sealed_vehicle_used"},
+    ("vehicle_registry", "company_registry", "traffic_violation"): VEHICLE_BRANCHES
+    | {"became_legal_rep"},
+}
+
+
+def test_auctions_are_required() -> None:
+    # Auctions feed a not_exists join: read as empty, court disposals would count as the
+    # debtor's own transfers.
+    assert library_spec(MODEL).required_types == {"execution_case", "judicial_auction"}
+
+
+@pytest.mark.parametrize("empty", list(OPTIONAL), ids="+".join)
+def test_empty_optional_datasets_silence_only_their_branches(
+    con: duckdb.DuckDBPyConnection, empty: tuple[str, ...]
+) -> None:
+    needing = OPTIONAL[empty]
+    full = hit_keys(con, MODEL)
+    assert needing <= branches_fired(full)
+    with emptied(con, *empty):
+        assert hit_keys(con, MODEL) == without_branches(full, needing)
