@@ -2,10 +2,10 @@
 
 Plan, then execute: every source is opened and its headers mapped before a single row is
 cleaned, so a wrong file fails fast. Then one vectorised query per source cleans into a
-staged Parquet file; the staged rows are split into the batch's data and its rejects; the
-quality report is computed; and the batch is committed: staged folder renamed into the
-pool, then the catalog row written. Any failure before the catalog commit removes what
-was staged or moved, so the pool never holds a partial batch.
+staged table (`jiandu.ingest.stage`); the staged rows are split into the batch's data and
+its rejects; the quality report is computed; and the batch is committed: staged folder
+renamed into the pool, then the catalog row written. Any failure before the catalog commit
+removes what was staged or moved, so the pool never holds a partial batch.
 """
 
 from __future__ import annotations
@@ -19,39 +19,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
-from sqlglot import exp
-
 from jiandu.catalog.dataset_type import DatasetType
 from jiandu.catalog.mapping import HeaderMapping, load_mapping_file, map_headers
 from jiandu.catalog.registry import score_header
 from jiandu.config import Settings
 from jiandu.errors import IngestError, JianduError
-from jiandu.ingest.cleaning import (
-    ERRORS_COLUMN,
-    RAW_COLUMN,
-    ROW_COLUMN,
-    SOURCE_COLUMN,
-    WARNINGS_COLUMN,
-    OutputColumn,
-    cleaning_plan,
-    output_columns,
-    raw_keys,
-)
+from jiandu.ingest.cleaning import output_columns, raw_keys
 from jiandu.ingest.quality import quality_report
 from jiandu.ingest.readers import SourceTable, open_sources, open_sql_source, sha256_file
+from jiandu.ingest.stage import split_stage, stage_sources
 from jiandu.pool import layout
-from jiandu.pool.duckdb_engine import connect, copy_to_parquet
+from jiandu.pool.duckdb_engine import connect
 from jiandu.store import pool_catalog
 from jiandu.store.db import make_engine, session_scope
 from jiandu.store.schema import new_batch_id
 
 Progress = Callable[[str], None]
-
-# Columns every batch file carries besides the dataset's own: lineage back to the source.
-BATCH_COLUMN = "_batch_id"
-STAGE_TABLE = "jd_stage"
-SOURCE_ROW_COLUMN = "_source_row"
 
 
 @dataclass(frozen=True)
@@ -123,77 +106,6 @@ def _open_all(request: ImportRequest, file_hashes: Sequence[str], tmp: Path) -> 
             )
         )
     return sources
-
-
-def _stage(
-    con: duckdb.DuckDBPyConnection,
-    request: ImportRequest,
-    sources: Sequence[SourceTable],
-    mappings: Sequence[HeaderMapping],
-    columns: Sequence[OutputColumn],
-) -> exp.Table:
-    """Clean every source into one staged table; returns the table to read it from.
-
-    The stage is a DuckDB temporary table: cheaper to write and read back than Parquet,
-    and DuckDB spills it to JIANDU_HOME/tmp beyond the memory limit, so a file larger
-    than memory still imports."""
-    selects: list[exp.Select] = []
-    for number, (source, mapping) in enumerate(zip(sources, mappings, strict=True)):
-        view = f"jd_source_{number}"
-        source.relation(con).create_view(view, replace=True)
-        plan = cleaning_plan(
-            request.dataset_type, mapping, source.label, columns, view, f"jd_lookup_{number}"
-        )
-        for lookup in plan.lookups:
-            con.execute(lookup.sql("duckdb"))
-        selects.append(plan.select)
-    query: exp.Query = selects[0]
-    for select in selects[1:]:
-        query = exp.Union(this=query, expression=select, distinct=False, by_name=True)
-    stage = exp.to_table(STAGE_TABLE)
-    create = exp.Create(
-        this=stage,
-        kind="TABLE",
-        expression=query,
-        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
-    )
-    con.execute(create.sql("duckdb"))
-    return stage
-
-
-def _split(
-    con: duckdb.DuckDBPyConnection,
-    stage: exp.Table,
-    columns: Sequence[OutputColumn],
-    batch_id: str,
-    data_dir: Path,
-    rejects: Path,
-) -> None:
-    has_errors = exp.GT(
-        this=exp.Anonymous(this="len", expressions=[exp.column(ERRORS_COLUMN)]),
-        expression=exp.Literal.number(0),
-    )
-    data = (
-        exp.select(
-            *[exp.column(c.name, quoted=True) for c in columns],
-            exp.column(WARNINGS_COLUMN),
-            exp.alias_(exp.Literal.string(batch_id), BATCH_COLUMN),
-            exp.column(SOURCE_COLUMN),
-            exp.alias_(exp.column(ROW_COLUMN), SOURCE_ROW_COLUMN),
-        )
-        .from_(stage)
-        .where(exp.Not(this=has_errors))
-    )
-    copy_to_parquet(
-        con, data, data_dir, {"FILE_SIZE_BYTES": "256MB", "FILENAME_PATTERN": "part-{i}"}
-    )
-    bad = (
-        exp.select(SOURCE_COLUMN, ROW_COLUMN, ERRORS_COLUMN, RAW_COLUMN)
-        .from_(stage)
-        .where(has_errors)
-        .order_by(SOURCE_COLUMN, ROW_COLUMN)
-    )
-    copy_to_parquet(con, bad, rejects)
 
 
 def import_batch(
@@ -336,9 +248,9 @@ class _BatchImport:
         con = connect(self.settings)
         try:
             self.say("cleaning")
-            stage = _stage(con, self.request, self.sources, mappings, columns)
+            stage = stage_sources(con, self.dataset_type, self.sources, mappings, columns)
             self.say("splitting accepted and rejected rows")
-            _split(con, stage, columns, self.batch_id, cleaned.data_dir, cleaned.rejects)
+            split_stage(con, stage, columns, self.batch_id, cleaned.data_dir, cleaned.rejects)
             self.say("quality report")
             cleaned.quality = quality_report(
                 con,
