@@ -18,8 +18,12 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
+from jiandu.fields.id_card import check_char as id_check_digit
+from jiandu.fields.uscc import check_char as uscc_check_char
+from jiandu.fields.uscc import org_check_char
+
+__all__ = ["PLANTED_DEATHS", "Sample", "id_check_digit", "org_code", "write_samples"]
+
 _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
     "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
@@ -44,16 +48,9 @@ class Sample:
     source_name: str
 
 
-def id_check_digit(first17: str) -> str:
-    """GB 11643 check digit (ISO 7064 MOD 11-2)."""
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
-
-
 def org_code(first8: str) -> str:
     """GB 11714 organisation code: 8 characters and their MOD 11 check character."""
-    weights = (3, 7, 9, 10, 5, 8, 4, 2)
-    value = 11 - sum(int(c) * w for c, w in zip(first8, weights, strict=True)) % 11
-    return first8 + {10: "X", 11: "0"}.get(value, str(value))
+    return first8 + org_check_char(first8)
 
 
 def _person(rng: random.Random) -> tuple[str, str]:
@@ -158,7 +155,6 @@ def write_death_xlsx(
 def write_company_csv(folder: Path, size: int, rng: random.Random) -> Path:
     """Market-regulation export: UTF-8 with BOM, registered capital in 万元."""
     path = folder / "企业登记信息.csv"
-    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(
@@ -176,9 +172,7 @@ def write_company_csv(folder: Path, size: int, rng: random.Random) -> Path:
         )
         for number in range(max(size // 5, 1)):
             body = "91330602" + org_code("".join(rng.choice("0123456789") for _ in range(8)))
-            check = alphabet[
-                (31 - sum(alphabet.index(c) * (3**i % 31) for i, c in enumerate(body)) % 31) % 31
-            ]
+            check = uscc_check_char(body)
             rep_name, rep_id = _person(rng)
             writer.writerow(
                 [

@@ -14,8 +14,9 @@ from openpyxl import Workbook
 
 from jiandu.catalog.registry import builtin_types
 from jiandu.config import Settings
-from jiandu.demo.samples import id_check_digit
+from jiandu.demo.samples import id_check_digit, org_code
 from jiandu.errors import IngestError, MappingError
+from jiandu.fields.uscc import check_char as uscc_check_char
 from jiandu.ingest.importer import ImportRequest, import_batch
 from jiandu.store import pool_catalog
 from jiandu.store.db import make_engine, session_scope
@@ -293,11 +294,8 @@ def test_mapping_file_overrides_headers_and_drops_columns(home: Settings, tmp_pa
 def test_money_in_a_wan_yuan_column_is_scaled_unless_the_value_names_its_unit(
     home: Settings, tmp_path: Path
 ) -> None:
-    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    body = "91330602" + "12345678" + "9"
-    check = alphabet[
-        (31 - sum(alphabet.index(c) * (3**i % 31) for i, c in enumerate(body)) % 31) % 31
-    ]
+    body = "91330602" + org_code("12345678")
+    check = uscc_check_char(body)
     source = write_csv(
         tmp_path / "企业.csv",
         [
