@@ -7,6 +7,7 @@ from typing import Any
 
 import duckdb
 from sqlalchemy import Engine, select
+from sqlglot import exp
 
 from jiandu.config import Settings
 from jiandu.errors import CatalogError
@@ -40,10 +41,6 @@ def init_workspace(settings: Settings) -> InitReport:
     upgrade(engine)
     swept = layout.sweep_orphans(settings, _committed_dirs(engine))
     return InitReport(mask_url(engine.url), current_revision(engine), len(swept))
-
-
-def _ddl_value(value: Any) -> str:
-    return "" if value is None else str(value)
 
 
 class Workspace:
@@ -129,8 +126,6 @@ def _field_headers(files: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
 def _read_rejects(
     con: duckdb.DuckDBPyConnection, path: str, headers: dict[str, dict[str, str]], limit: int
 ) -> list[dict[str, Any]]:
-    from sqlglot import exp  # noqa: PLC0415 - keep module import light for the CLI
-
     query = (
         exp.select("_source", "_row", "_errors", "_raw")
         .from_(read_parquet(path))
@@ -139,13 +134,7 @@ def _read_rejects(
     )
     lines: list[dict[str, Any]] = []
     for source, row, errors, raw in con.execute(query.sql("duckdb")).fetchall():
-        raw_map = (
-            dict(raw)
-            if isinstance(raw, dict)
-            else dict(zip(raw["key"], raw["value"], strict=True))
-            if raw
-            else {}
-        )
+        raw_map: dict[str, str | None] = raw or {}  # DuckDB returns a MAP as a dict
         for error in errors:
             issue = describe(error["code"])
             header = headers.get(source, {}).get(error["field"])
@@ -155,7 +144,7 @@ def _read_rejects(
                     "row": row,
                     "field": error["field"],
                     "header": header,
-                    "value": _ddl_value(raw_map.get(header)) if header else None,
+                    "value": (raw_map.get(header) or "") if header else None,
                     "code": error["code"],
                     "zh": issue.zh,
                     "en": issue.en,
