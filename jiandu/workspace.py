@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlglot import exp
 
 from jiandu.config import Settings
@@ -29,8 +29,7 @@ class InitReport:
 
 def _committed_dirs(engine: Engine) -> set[str]:
     with session_scope(engine) as session:
-        query = select(Batch.data_path).where(Batch.status == "committed")
-        return {path for path in session.scalars(query) if path}
+        return {path for _dataset, _batch, path in pool_catalog.committed_batches(session)}
 
 
 def init_workspace(settings: Settings) -> InitReport:
