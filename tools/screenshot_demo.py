@@ -18,7 +18,7 @@ OUT = Path(__file__).resolve().parents[1] / "docs" / "img" / "demo.svg"
 def main() -> int:
     console = Console(record=True, width=118, force_terminal=True, color_system="truecolor")
     cli.console = console
-    code = cli.main(["demo", "--size", "600", "--no-serve"])
+    code = cli.main(["demo", "--no-serve"])
     console.save_svg(str(OUT), title="jiandu demo")
     print(f"wrote {OUT}")
     return int(code or 0)

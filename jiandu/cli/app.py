@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -17,9 +18,13 @@ from jiandu.catalog.registry import all_types, register_type
 from jiandu.cli.errors import run_guarded
 from jiandu.cli.models_cmd import models_app
 from jiandu.cli.output import print_import_result, print_json
-from jiandu.config import Settings, load_settings
+from jiandu.config import load_settings
+from jiandu.demo.province import DEFAULT_SEED, DEFAULT_SIZE
+from jiandu.demo.run import DemoReport, run_demo
+from jiandu.demo.world import DEMO_AS_OF
 from jiandu.errors import CatalogError
 from jiandu.ingest.importer import ImportRequest, SqlSource, import_batch
+from jiandu.models import library_models
 from jiandu.workspace import init_workspace, open_workspace
 
 app = typer.Typer(
@@ -276,46 +281,83 @@ def types_register(path: Path) -> None:
 
 @app.command()
 def demo(
-    size: Annotated[int, typer.Option(help="样例行数 / rows per sample file")] = 2000,
+    size: Annotated[
+        int, typer.Option(min=1000, help="数据池行数 / rows in the demo pool")
+    ] = DEFAULT_SIZE,
+    seed: Annotated[int, typer.Option(help="随机种子 / seed (same seed, same province)")] = (
+        DEFAULT_SEED
+    ),
     no_serve: Annotated[
         bool, typer.Option("--no-serve", help="不启动网页 / do not start the web UI")
     ] = False,
+    as_json: JsonFlag = False,
 ) -> None:
-    """演示：初始化、导入样例、运行模型 / demo: init, import sample files, run the models."""
-    from jiandu.demo.samples import write_samples  # noqa: PLC0415 - demo-only dependency
-
+    """演示：生成演示省数据、导入、运行全部模型并与真值比对 / demo: generate a synthetic
+    province, import it, run every model and score the clues against the planted truth."""
     settings = load_settings()
-    init_workspace(settings)
-    folder = settings.home / "demo-files"
-    for sample in write_samples(folder, size=size):
-        console.rule(f"{sample.dataset_type} ← {', '.join(p.name for p in sample.files)}")
-        request = ImportRequest(
-            dataset_type=all_types(settings)[sample.dataset_type],
-            files=sample.files,
-            source_name=sample.source_name,
-        )
-        print_import_result(console, import_batch(settings, request))
-    datasets(as_json=False)
-    _demo_models(settings)
+    say = (
+        (lambda _message: None)
+        if as_json
+        else (lambda message: console.print(f"[dim]…[/] {message}"))
+    )
+    report = run_demo(settings, size=size, seed=seed, say=say)
+    payload = report.as_dict()
+    (settings.home / "demo-report.json").write_text(
+        json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    if as_json:
+        print_json(payload)
+        return
+    _print_demo_imports(report)
+    _print_demo_scores(report)
+    seconds = " · ".join(f"{name} {value:.1f}s" for name, value in report.seconds.items())
+    console.print(f"耗时 time: {seconds} · 报告 report: {settings.home / 'demo-report.json'}")
     if not no_serve:
         console.print("网页界面将在后续版本提供 / the web UI arrives with a later release")
 
 
-def _demo_models(settings: Settings) -> None:
-    """Run every library model the demo's data allows; list the others with what they need."""
-    from jiandu.models.runner import run_all  # noqa: PLC0415 - the demo's last step only
+def _print_demo_imports(report: DemoReport) -> None:
+    table = Table(title="数据导入 Imports")
+    table.add_column("数据集 dataset / 文件 file", overflow="fold")
+    for heading in ("读取\nread", "接收\naccepted", "拒绝\nrejected"):
+        table.add_column(heading, justify="right", no_wrap=True)
+    files = {e.dataset_type: e.path.name for e in report.province.exports}
+    for type_id, result in report.imports:
+        name = f"{type_id}\n[dim]{escape(files[type_id])}[/]"
+        if result.status == "duplicate":
+            table.add_row(name, "—", "已导入\nalready imported", "—")
+            continue
+        table.add_row(
+            name, f"{result.rows_read:,}", f"{result.rows_accepted:,}", f"{result.rows_rejected:,}"
+        )
+    console.print(table)
 
-    report = run_all(open_workspace(settings))
-    table = Table(title="监督模型 Supervision models")
-    for heading in ("模型 model", "结果 result"):
-        table.add_column(heading)
-    for record in report.runs:
-        table.add_row(record.model_id, f"运行 run {record.run_id}: 命中 hits {record.hit_count}")
-    for item in report.skipped:
-        needs = ", ".join(item["missing"])
-        table.add_row(item["model_id"], f"[dim]缺少数据 needs data: {escape(needs)}[/]")
-    for item in report.failed:
-        table.add_row(item["model_id"], escape(f"{item['zh']} / {item['en']}"))
+
+def _print_demo_scores(report: DemoReport) -> None:
+    assert report.models is not None
+    names = {m.id: m.name_zh for m in library_models().values()}
+    table = Table(title=f"监督模型与真值比对 Models against the planted truth ({DEMO_AS_OF})")
+    table.add_column("模型 model", overflow="fold")
+    headings = ("线索\nclues", "预置\nplanted", "命中\nfound", "精确率\nprecision",
+                "召回率\nrecall", "误报干扰项\ndecoys hit")  # fmt: skip
+    for heading in headings:
+        table.add_column(heading, justify="right", no_wrap=True)
+    for score in report.scores:
+        flagged = sum(len(keys) for keys in score.decoys_flagged.values())
+        table.add_row(
+            f"{names.get(score.model_id, '')}\n[dim]{score.model_id}[/]",
+            f"{score.clues:,}",
+            f"{score.planted:,}",
+            f"{score.true_positives:,}",
+            f"{score.precision:.1%}",
+            f"{score.recall:.1%}",
+            str(flagged),
+        )
+    for item in report.models.failed:
+        table.add_row(item["model_id"], escape(f"{item['zh']} / {item['en']}"), *[""] * 5)
+    for item in report.models.skipped:
+        needs = escape(f"缺少数据 needs data: {', '.join(item['missing'])}")
+        table.add_row(item["model_id"], needs, *[""] * 5)
     console.print(table)
 
 

@@ -92,6 +92,11 @@ def org_check_char(first8: str) -> str:
     return "X" if value == 10 else str(value)
 
 
+def make_org_code(first8: str) -> str:
+    """A GB 11714 organisation code: the 8 characters and their check character."""
+    return first8 + org_check_char(first8)
+
+
 def normalize(raw: str) -> str:
     """Return the 18-character credit code, or raise FieldInvalid saying why not."""
     text = compact(raw, "-")

@@ -10,7 +10,7 @@ import pytest
 
 from jiandu.cli.app import main
 from jiandu.cli.errors import EXIT_CONFIG_ERROR, EXIT_USER_ERROR
-from jiandu.demo.samples import PLANTED_DEATHS, id_check_digit
+from jiandu.fields.id_card import check_char as id_check_digit
 
 
 @pytest.fixture
@@ -141,24 +141,6 @@ def test_types_list_and_show(cli_home: Path, capsys: pytest.CaptureFixture[str])
     assert main(["types", "show", "pension_payment", "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert {"id_card", "pay_month", "amount"} <= {f["name"] for f in shown["fields"]}
-
-
-def test_demo_imports_every_sample(cli_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", "--size", "120", "--no-serve"]) == 0
-    out = capsys.readouterr().out
-    assert out.count("已提交 committed") == 3
-    assert "缺少数据" in out  # the models the samples cannot feed say what they need
-    assert main(["datasets", "--json"]) == 0
-    listing = {d["id"]: d for d in json.loads(capsys.readouterr().out)}
-    assert set(listing) == {"pension_payment", "death_record", "company_registry"}
-    assert all(d["rows_accepted"] > 0 for d in listing.values())
-    # The planted bad rows were rejected, not silently dropped or accepted.
-    assert listing["pension_payment"]["rows_rejected"] >= 1
-    assert listing["death_record"]["rows_rejected"] >= 1
-    # The pensioners planted as dead early in 2023 and paid all year are found.
-    assert main(["models", "history", "pension_after_death", "--json"]) == 0
-    (run,) = json.loads(capsys.readouterr().out)
-    assert (run["status"], run["hit_count"]) == ("succeeded", PLANTED_DEATHS)
 
 
 def test_register_a_custom_dataset_type_and_import_into_it(

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jiandu.demo.samples import id_check_digit, org_code
+from jiandu.fields.id_card import check_char as id_check_digit
 from jiandu.fields.registry import install_macros, semantic_types
+from jiandu.fields.uscc import make_org_code as org_code
 
 PARSED = sorted(name for name, t in semantic_types().items() if t.sql_parse)
 

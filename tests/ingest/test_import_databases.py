@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from jiandu.catalog.registry import builtin_types
 from jiandu.config import Settings, load_settings
-from jiandu.demo.samples import id_check_digit
+from jiandu.fields.id_card import check_char as id_check_digit
 from jiandu.ingest.importer import ImportRequest, SqlSource, import_batch
 from jiandu.store import pool_catalog
 from jiandu.store.db import make_engine, session_scope

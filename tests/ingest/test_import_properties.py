@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from jiandu.catalog.registry import builtin_types
 from jiandu.config import Settings, load_settings
-from jiandu.demo.samples import id_check_digit
 from jiandu.errors import IngestError
 from jiandu.fields.base import FieldInvalid
+from jiandu.fields.id_card import check_char as id_check_digit
 from jiandu.fields.registry import get_type
 from jiandu.fields.text import is_blank
 from jiandu.ingest.importer import ImportRequest, import_batch

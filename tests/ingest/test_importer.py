@@ -14,9 +14,10 @@ from openpyxl import Workbook
 
 from jiandu.catalog.registry import builtin_types
 from jiandu.config import Settings
-from jiandu.demo.samples import id_check_digit, org_code
 from jiandu.errors import IngestError, MappingError
+from jiandu.fields.id_card import check_char as id_check_digit
 from jiandu.fields.uscc import check_char as uscc_check_char
+from jiandu.fields.uscc import make_org_code as org_code
 from jiandu.ingest.importer import ImportRequest, import_batch
 from jiandu.store import pool_catalog
 from jiandu.store.db import make_engine, session_scope

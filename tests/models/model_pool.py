@@ -19,7 +19,7 @@ from pathlib import Path
 
 from jiandu.catalog.registry import builtin_types
 from jiandu.config import Settings
-from jiandu.demo.samples import id_check_digit
+from jiandu.fields.id_card import check_char as id_check_digit
 from jiandu.ingest.importer import ImportRequest, import_batch
 
 

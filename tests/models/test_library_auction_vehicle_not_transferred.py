@@ -19,7 +19,7 @@ from library_pool import (
     without_branches,
 )
 
-from jiandu.demo.samples import id_check_digit
+from jiandu.fields.id_card import check_char as id_check_digit
 
 MODEL = "auction_vehicle_not_transferred"
 

@@ -18,7 +18,8 @@ from library_pool import (
     without_branches,
 )
 
-from jiandu.demo.samples import id_check_digit, org_code
+from jiandu.fields.id_card import check_char as id_check_digit
+from jiandu.fields.uscc import make_org_code as org_code
 
 MODEL = "bankruptcy_false_labor_claim"
 CASE = "（2024）浙0602破12号"

@@ -33,7 +33,7 @@ from library_pool import (
     without_branches,
 )
 
-from jiandu.demo.samples import id_check_digit
+from jiandu.fields.id_card import check_char as id_check_digit
 
 MODEL = "false_judicial_confirmation"
 CENTRE = "绍兴市越城区人民法院诉调对接中心"

@@ -24,7 +24,7 @@ from library_pool import (
     without_branches,
 )
 
-from jiandu.demo.samples import id_check_digit
+from jiandu.fields.id_card import check_char as id_check_digit
 from jiandu.fields.uscc import check_char, org_check_char
 
 MODEL = "insurance_false_litigation"

@@ -18,7 +18,7 @@ from library_pool import (
     without_branches,
 )
 
-from jiandu.demo.samples import id_check_digit
+from jiandu.fields.id_card import check_char as id_check_digit
 
 MODEL = "medical_insurance_fraud"
 

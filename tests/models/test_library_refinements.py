@@ -12,7 +12,7 @@ import duckdb
 import pytest
 from library_pool import hit_keys, hits, table
 
-from jiandu.demo.samples import id_check_digit
+from jiandu.fields.id_card import check_char as id_check_digit
 from jiandu.models import library_models
 
 PENSION = "pension_after_death"

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from library_pool import hit_keys, hits, table
 
-from jiandu.demo.samples import id_check_digit
+from jiandu.fields.id_card import check_char as id_check_digit
 from jiandu.fields.uscc import check_char, org_check_char
 
 MODEL = "shell_company"
