@@ -855,8 +855,10 @@ def _appraiser_below_min(s: _Stories) -> tuple[list[str], str]:
 
 
 def _appraiser_below_share(s: _Stories) -> tuple[list[str], str]:
-    same, others = s.appraiser_agent(6, 2)
-    return same + others, "代理人 8 件中 6 件由同一鉴定机构鉴定（75%）"
+    # 6 of 9 (67%): still under 80% if any one of the agent's suits is lost on import,
+    # where 6 of 8 would tip over with one lost row and make all six suits clues.
+    same, others = s.appraiser_agent(6, 3)
+    return same + others, "代理人 9 件中 6 件由同一鉴定机构鉴定（67%）"
 
 
 DECOY_STORIES: dict[str, Callable[[_Stories], tuple[list[str], str]]] = {
