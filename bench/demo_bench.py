@@ -52,9 +52,10 @@ def _baseline(folder: Path) -> dict[str, float]:
             try:
                 codecs.getincrementaldecoder("utf-8")().decode(path.read_bytes()[:65536])
             except UnicodeDecodeError:
-                with path.open(encoding="gb18030", newline="") as src, staged.open(
-                    "w", encoding="utf-8", newline=""
-                ) as dst:
+                with (
+                    path.open(encoding="gb18030", newline="") as src,
+                    staged.open("w", encoding="utf-8", newline="") as dst,
+                ):
                     shutil.copyfileobj(src, dst, 1 << 20)
                 source_path = staged
             first = source_path.open(encoding="utf-8-sig").readline()

@@ -15,9 +15,11 @@ from rich.table import Table
 
 from jiandu.catalog.dataset_type import SENSITIVITY_LABELS
 from jiandu.catalog.registry import all_types, register_type
+from jiandu.cli.audit_cmd import audit_app, audited, import_detail, record_cli_action
 from jiandu.cli.errors import run_guarded
 from jiandu.cli.models_cmd import models_app
 from jiandu.cli.output import print_import_result, print_json
+from jiandu.cli.users_cmd import units_app, users_app
 from jiandu.config import load_settings
 from jiandu.demo.province import DEFAULT_SEED, DEFAULT_SIZE
 from jiandu.demo.run import DemoReport, run_demo
@@ -37,6 +39,9 @@ app = typer.Typer(
 types_app = typer.Typer(help="数据类型（数据交换标准）/ dataset types", no_args_is_help=True)
 app.add_typer(types_app, name="types")
 app.add_typer(models_app, name="models")
+app.add_typer(users_app, name="users")
+app.add_typer(units_app, name="units")
+app.add_typer(audit_app, name="audit")
 
 console = Console()
 JsonFlag = Annotated[bool, typer.Option("--json", help="机器可读的 JSON 输出 / JSON output")]
@@ -47,6 +52,7 @@ def init() -> None:
     """初始化工作目录与元数据库 / create JIANDU_HOME and bring the metadata DB up to date."""
     settings = load_settings()
     report = init_workspace(settings)
+    record_cli_action(settings, "system.init", detail={"revision": report.revision})
     console.print(f"[green]✓[/] 工作目录 home: {settings.home}")
     console.print(
         f"[green]✓[/] 元数据库 metadata DB: {report.database} (revision {report.revision})"
@@ -104,12 +110,18 @@ def import_(
         sheet=sheet,
         encoding=encoding,
     )
+    with audited(settings, "data.import", object_kind="batch") as note:
+        note.detail = {"dataset_type": dataset_type, "files": len(request.files), "sql": bool(sql)}
+        if as_json:
+            result = import_batch(settings, request)
+        else:
+            with console.status("导入中 importing…") as status:
+                result = import_batch(settings, request, progress=status.update)
+        note.object_id = result.batch_id
+        note.detail |= import_detail(result)
     if as_json:
-        result = import_batch(settings, request)
         print_json(result.__dict__)
         return
-    with console.status("导入中 importing…") as status:
-        result = import_batch(settings, request, progress=status.update)
     print_import_result(console, result)
 
 
@@ -359,6 +371,31 @@ def _print_demo_scores(report: DemoReport) -> None:
         needs = escape(f"缺少数据 needs data: {', '.join(item['missing'])}")
         table.add_row(item["model_id"], needs, *[""] * 5)
     console.print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="监听地址 / address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="端口 / port")] = 8000,
+    secure_cookies: Annotated[
+        bool,
+        typer.Option(
+            "--secure-cookies",
+            help="会话 Cookie 始终标记 Secure（在 TLS 反向代理之后）/ always mark session "
+            "cookies Secure (behind a TLS-terminating proxy)",
+        ),
+    ] = False,
+) -> None:
+    """启动网页平台与接口 / serve the web platform's API."""
+    import uvicorn  # noqa: PLC0415 - only this command needs the server
+
+    from jiandu.web.app import create_app  # noqa: PLC0415 - nor the web app
+
+    settings = load_settings()
+    open_workspace(settings)  # refuses an uninitialised or outdated workspace
+    app_ = create_app(settings, secure_cookies=True if secure_cookies else None)
+    console.print(f"[green]✓[/] jiandu 服务 serving on http://{host}:{port} (Ctrl+C 停止 stop)")
+    uvicorn.run(app_, host=host, port=port, log_level="warning", server_header=False)
 
 
 def main(argv: list[str] | None = None) -> Any:

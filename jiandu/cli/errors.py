@@ -3,7 +3,8 @@
 A JianduError is the user's to act on: its bilingual message (and location) is printed
 and the exit code says which kind it was. Anything else is our bug: the traceback goes
 to a log file under JIANDU_HOME/logs, never to the screen, because it may hold personal
-data or SQL; the person gets the log's path to hand to an administrator.
+data or SQL; ID and phone numbers in it are masked even there. The person gets the log's
+path to hand to an administrator.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from rich.markup import escape
 
 from jiandu.config import load_settings
 from jiandu.errors import ConfigError, JianduError
+from jiandu.security.masking import scrub_text
 
 EXIT_USER_ERROR = 2
 EXIT_CONFIG_ERROR = 3
@@ -29,7 +31,8 @@ def _log_internal_error(error: BaseException) -> Path | None:
         logs = load_settings().home / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         path = logs / f"error-{datetime.now(UTC):%Y%m%d-%H%M%S-%f}.log"
-        path.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+        text = scrub_text("".join(traceback.format_exception(error))) or ""
+        path.write_text(text, encoding="utf-8")
         return path
     except Exception:  # the handler itself must never fail
         return None

@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from jiandu.catalog.registry import all_types
+from jiandu.cli.audit_cmd import audited, record_run_all, run_detail
 from jiandu.cli.output import print_json
 from jiandu.config import load_settings
 from jiandu.models.backtest import BacktestReport, backtest
@@ -256,6 +257,7 @@ def run(
     workspace = _workspace()
     if model_id is None:
         report = run_all(workspace, as_of=_as_of(as_of))
+        record_run_all(workspace.settings, report)
         if as_json:
             print_json(
                 {
@@ -275,7 +277,10 @@ def run(
             raise typer.Exit(code=2)
         return
     entry = _entry(workspace, model_id, version)
-    record = run_model(workspace, entry, parse_params(entry.spec, params), as_of=_as_of(as_of))
+    with audited(workspace.settings, "model.run", object_kind="model", object_id=model_id) as note:
+        record = run_model(workspace, entry, parse_params(entry.spec, params), as_of=_as_of(as_of))
+        note.object_kind, note.object_id = "run", record.run_id
+        note.detail = run_detail(record)
     if as_json:
         print_json(asdict(record))
         return

@@ -316,3 +316,424 @@ class ModelRun(Base):
     finished_at: Mapped[datetime | None]
     duration_ms: Mapped[int | None] = mapped_column(BigInteger)
     created_by: Mapped[str | None] = mapped_column(String(64))
+    # The unit the run belongs to (who may see it); NULL for runs made before units.
+    owner_unit: Mapped[str | None] = mapped_column(String(64), index=True)
+
+
+# --- Security: org tree, accounts, sessions, sharing, approvals, audit (issue 6) ------
+#
+# Decisions recorded here:
+#
+# - **Units form one tree** (province → city → county procuratorates, their departments,
+#   and external collaborating units). `path` materialises the ancestry as
+#   "/<root id>/<child id>/…/" so "this unit and everything under it" is one indexed
+#   prefix match on both backends; a unit never moves (a reorganisation is a new unit).
+# - **Roles are held per user** and apply within the user's own unit; what a role may do
+#   is code (`jiandu.security.permissions`), versioned with the package, not data an
+#   attacker with database access could widen.
+# - **Sessions are server-side rows**: signing out, locking or disabling a user ends
+#   them at once. Only a SHA-256 of the session secret and of API tokens is stored.
+# - **The audit log is append-only and hash-chained**: each entry stores the hash of the
+#   previous one; the database refuses UPDATE and DELETE on it (triggers, 0003), and
+#   `jiandu audit verify` recomputes the chain. `audit_head` is the single row writers
+#   lock to append in order on PostgreSQL.
+
+UNIT_KINDS = ("procuratorate", "department", "external")
+UNIT_LEVELS = ("province", "city", "county")
+ROLES = (
+    "admin",
+    "data_steward",
+    "modeler",
+    "prosecutor",
+    "leader",
+    "auditor",
+    "external_liaison",
+)
+SHARE_KINDS = ("dataset", "run", "clue", "case")
+APPROVAL_STATUSES = ("pending", "approved", "rejected", "used", "expired", "withdrawn")
+
+
+class OrgUnit(Base):
+    """A unit of the organisation tree: a procuratorate, a department, an external unit."""
+
+    __tablename__ = "org_unit"
+    __table_args__ = (
+        CheckConstraint(_in("kind", UNIT_KINDS), name="kind"),
+        CheckConstraint(f"level IS NULL OR {_in('level', UNIT_LEVELS)}", name="level"),
+        CheckConstraint("kind <> 'procuratorate' OR level IS NOT NULL", name="level_needed"),
+        Index("ix_org_unit_path", "path"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    parent_id: Mapped[str | None] = mapped_column(
+        String(64), ForeignKey("org_unit.id", ondelete="RESTRICT"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    level: Mapped[str | None] = mapped_column(String(16))
+    region_code: Mapped[str | None] = mapped_column(String(6))
+    name: Mapped[str] = mapped_column(String(200))
+    path: Mapped[str] = mapped_column(String(1024), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UserAccount(Base):
+    """A person who signs in: unit, clearance, argon2 password hash, lockout state."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (
+        CheckConstraint(_in("clearance", SENSITIVITIES), name="clearance"),
+        CheckConstraint("failed_attempts >= 0", name="failed_attempts"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    unit_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("org_unit.id", ondelete="RESTRICT"), index=True
+    )
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    clearance: Mapped[str] = mapped_column(String(16), default="internal")
+    is_active: Mapped[bool] = mapped_column(default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    roles: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", order_by="UserRole.role", lazy="selectin"
+    )
+
+
+class UserRole(Base):
+    """One role a user holds (within the user's unit)."""
+
+    __tablename__ = "user_role"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+
+    user_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    granted_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class ApiToken(Base):
+    """A bearer token for scripts: only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class WebSession(Base):
+    """A signed-in browser session (server side), with its CSRF token."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie
+    user_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    client: Mapped[str | None] = mapped_column(String(255))
+
+
+class Share(Base):
+    """An object (dataset, run, clue, case) shared with another unit."""
+
+    __tablename__ = "share"
+    __table_args__ = (CheckConstraint(_in("object_kind", SHARE_KINDS), name="object_kind"),)
+
+    object_kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    object_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("org_unit.id", ondelete="RESTRICT"), primary_key=True
+    )
+    granted_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApprovalRequest(Base):
+    """A request to take data out of the platform (申请 → 审批), with purpose, scope, expiry."""
+
+    __tablename__ = "approval_request"
+    __table_args__ = (
+        CheckConstraint(_in("status", APPROVAL_STATUSES), name="status"),
+        CheckConstraint(
+            "status NOT IN ('approved', 'rejected') OR decided_by IS NOT NULL", name="decided"
+        ),
+        CheckConstraint("decided_by IS NULL OR decided_by <> requested_by", name="four_eyes"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))  # e.g. 'export'
+    requested_by: Mapped[str] = mapped_column(String(64), ForeignKey("user_account.id"))
+    unit_id: Mapped[str] = mapped_column(String(64), ForeignKey("org_unit.id"))
+    purpose: Mapped[str] = mapped_column(Text)
+    # What may leave: {object_kind, object_id, format, fields?, unmask?}.
+    scope: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    decided_by: Mapped[str | None] = mapped_column(String(64), ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEntry(Base):
+    """One entry of the hash-chained, append-only audit log."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_at", "at"),
+        Index("ix_audit_log_object", "object_kind", "object_id"),
+    )
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))  # user id, or 'system' / 'cli:<os user>'
+    action: Mapped[str] = mapped_column(String(64))  # e.g. 'auth.sign_in', 'pii.unmask'
+    object_kind: Mapped[str | None] = mapped_column(String(32))
+    object_id: Mapped[str | None] = mapped_column(String(128))
+    unit_id: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16), default="ok")  # ok / denied / failed
+    detail: Mapped[dict[str, Any]]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditHead(Base):
+    """The chain's last entry (one row, id 1): locked by writers to append in order."""
+
+    __tablename__ = "audit_head"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+# --- Clues and supervision cases (issue 5) ----------------------------------------------
+#
+# Decisions recorded here:
+#
+# - **One clue per fingerprint** = sha256(model id, subject key): re-running a model
+#   updates its clues (`presence`: new, present, changed, gone), never duplicates them.
+# - **Evidence is frozen** per run in `clue_snapshot` (the hit rows as JSON, with their
+#   hash): the pool may change later; the clue keeps what was seen when.
+# - **Workflow state is a column, history is rows**: `clue.status` is the current state
+#   of the state machine (jiandu.clues.workflow); every change, comment, assignment and
+#   transfer is a `clue_event`. `version` is the optimistic lock: two people acting on one
+#   clue never overwrite each other silently.
+# - **Transfers are explicit rows** with a state of their own (sent → accepted | returned):
+#   a clue in transit is held by its sender until the receiver answers, so nothing is in
+#   limbo and both sides see it.
+# - **Cases** group clues; their documents are generated files (.docx) recorded with a
+#   SHA-256; the supervised unit's replies and rectification are events on the case, with
+#   the reply deadline on the case.
+
+CLUE_STATUSES = ("pending", "verifying", "confirmed", "rejected", "transferred", "closed")
+CLUE_PRESENCE = ("new", "present", "changed", "gone")
+TRANSFER_STATUSES = ("sent", "accepted", "returned")
+CASE_STATUSES = ("open", "document_issued", "awaiting_reply", "replied", "closed")
+
+
+class Clue(Base):
+    """A lead one model found on one subject (person, company, case …)."""
+
+    __tablename__ = "clue"
+    __table_args__ = (
+        CheckConstraint(_in("status", CLUE_STATUSES), name="status"),
+        CheckConstraint(_in("presence", CLUE_PRESENCE), name="presence"),
+        CheckConstraint(
+            "status <> 'rejected' OR rejection_reason IS NOT NULL", name="rejected_reason"
+        ),
+        Index("ix_clue_model_status", "model_id", "status"),
+        Index("ix_clue_holder", "holder_unit", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    model_id: Mapped[str] = mapped_column(String(64))
+    model_version: Mapped[int] = mapped_column(Integer)
+    subject_type: Mapped[str] = mapped_column(String(32))
+    subject_key: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(Text)
+    severity: Mapped[str] = mapped_column(String(16))
+    branches: Mapped[list[str]] = mapped_column(JSON)
+    explanation: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    presence: Mapped[str] = mapped_column(String(16), default="new")
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    # The unit that owns the clue (where it was found) and the unit holding it now.
+    owner_unit: Mapped[str | None] = mapped_column(String(64), index=True)
+    holder_unit: Mapped[str | None] = mapped_column(String(64))
+    assignee_id: Mapped[str | None] = mapped_column(String(64), ForeignKey("user_account.id"))
+    due_at: Mapped[datetime | None]
+    first_run_id: Mapped[str] = mapped_column(String(32))
+    last_run_id: Mapped[str] = mapped_column(String(32))
+    evidence_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy's hook)
+
+
+class ClueSnapshot(Base):
+    """The evidence of a clue as one run saw it (frozen)."""
+
+    __tablename__ = "clue_snapshot"
+
+    clue_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("clue.id", ondelete="CASCADE"), primary_key=True
+    )
+    run_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    branches: Mapped[list[str]] = mapped_column(JSON)
+    title: Mapped[str] = mapped_column(Text)
+    # The hit rows of this subject in this run (JSON-typed values).
+    evidence: Mapped[list[dict[str, Any]]]
+    evidence_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ClueEvent(Base):
+    """One thing that happened to a clue: its full history, in order."""
+
+    __tablename__ = "clue_event"
+    __table_args__ = (Index("ix_clue_event_clue", "clue_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    clue_id: Mapped[str] = mapped_column(String(32), ForeignKey("clue.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    detail: Mapped[dict[str, Any]]
+
+
+class ClueAttachment(Base):
+    """A file attached to a clue (stored under JIANDU_HOME/attachments)."""
+
+    __tablename__ = "clue_attachment"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    clue_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("clue.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    path: Mapped[str] = mapped_column(String(1024))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ClueTransfer(Base):
+    """A clue sent to another department, procuratorate or external unit."""
+
+    __tablename__ = "clue_transfer"
+    __table_args__ = (
+        CheckConstraint(_in("status", TRANSFER_STATUSES), name="status"),
+        CheckConstraint("status <> 'returned' OR answer_note IS NOT NULL", name="return_reason"),
+        Index("ix_clue_transfer_to", "to_unit", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    batch_id: Mapped[str] = mapped_column(String(32), index=True)  # one "一键流转" action
+    clue_id: Mapped[str] = mapped_column(String(32), ForeignKey("clue.id"), index=True)
+    from_unit: Mapped[str] = mapped_column(String(64), ForeignKey("org_unit.id"))
+    to_unit: Mapped[str] = mapped_column(String(64), ForeignKey("org_unit.id"))
+    status: Mapped[str] = mapped_column(String(16), default="sent")
+    note: Mapped[str | None] = mapped_column(Text)
+    sent_by: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_by: Mapped[str | None] = mapped_column(String(64))
+    answered_at: Mapped[datetime | None]
+    answer_note: Mapped[str | None] = mapped_column(Text)
+
+
+class SupervisionCase(Base):
+    """A supervision case (检察建议, 抗诉, 立案监督 …) made from one or more clues."""
+
+    __tablename__ = "supervision_case"
+    __table_args__ = (CheckConstraint(_in("status", CASE_STATUSES), name="status"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    case_no: Mapped[str] = mapped_column(String(64), unique=True)
+    case_type: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+    facts: Mapped[str] = mapped_column(Text)
+    owner_unit: Mapped[str | None] = mapped_column(String(64), index=True)
+    supervised_unit: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    reply_due_at: Mapped[datetime | None]
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy's hook)
+
+
+class CaseClue(Base):
+    """Which clues a case was made from."""
+
+    __tablename__ = "case_clue"
+
+    case_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("supervision_case.id", ondelete="CASCADE"), primary_key=True
+    )
+    clue_id: Mapped[str] = mapped_column(String(32), ForeignKey("clue.id"), primary_key=True)
+
+
+class CaseDocument(Base):
+    """A document generated for a case (e.g. 检察建议书 .docx)."""
+
+    __tablename__ = "case_document"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    case_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("supervision_case.id", ondelete="CASCADE"), index=True
+    )
+    template: Mapped[str] = mapped_column(String(64))
+    doc_no: Mapped[str | None] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(String(1024))
+    sha256: Mapped[str] = mapped_column(String(64))
+    generated_by: Mapped[str] = mapped_column(String(64))
+    generated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CaseEvent(Base):
+    """One thing that happened to a case: documents issued, replies, rectification."""
+
+    __tablename__ = "case_event"
+    __table_args__ = (Index("ix_case_event_case", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    case_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("supervision_case.id", ondelete="CASCADE")
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    detail: Mapped[dict[str, Any]]

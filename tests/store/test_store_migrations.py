@@ -18,7 +18,32 @@ from jiandu.store.migrate import (
 )
 from jiandu.store.schema import Base
 
-STORE_TABLES = {"dataset_type", "dataset", "dataset_field", "batch", "model", "model_run"}
+STORE_TABLES = {
+    "dataset_type",
+    "dataset",
+    "dataset_field",
+    "batch",
+    "model",
+    "model_run",
+    "org_unit",
+    "user_account",
+    "user_role",
+    "api_token",
+    "web_session",
+    "share",
+    "approval_request",
+    "audit_log",
+    "audit_head",
+    "clue",
+    "clue_snapshot",
+    "clue_event",
+    "clue_attachment",
+    "clue_transfer",
+    "supervision_case",
+    "case_clue",
+    "case_document",
+    "case_event",
+}
 
 
 def _tables(engine: Engine) -> set[str]:

@@ -1,0 +1,22 @@
+"""What the app holds between requests: settings, the metadata-store engine, the
+sign-in rate limiter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Engine
+
+from jiandu.config import Settings
+from jiandu.web.ratelimit import SlidingWindow
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    engine: Engine
+    # Cookies marked Secure: always behind TLS; None = when the request came over https.
+    secure_cookies: bool | None = None
+    # Sign-in attempts per client address: 20 a minute (the per-account lockout, five
+    # failures, is the other half: it holds however many addresses an attacker uses).
+    sign_in_limit: SlidingWindow = field(default_factory=lambda: SlidingWindow(20, 60.0))

@@ -1,0 +1,100 @@
+"""Every route of the app declares exactly one guard: a permission, or public.
+
+Walks `app.routes` and each route's dependency tree (dependencies of dependencies
+included), so a route that forgets its guard, or stacks two, fails here rather than
+shipping open. The public surface is pinned to the health check and sign-in, and no
+API documentation UI (which would load from a CDN and describe the API to anyone) is
+served.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.testclient import TestClient
+
+from jiandu.config import Settings
+from jiandu.security.permissions import Permission
+from jiandu.web.app import create_app
+from jiandu.web.guard import guard_of
+
+
+def _calls(dependant: Dependant) -> Iterator[Any]:
+    for dependency in dependant.dependencies:
+        yield dependency.call
+        yield from _calls(dependency)
+
+
+def guards(app: FastAPI) -> dict[tuple[str, str], list[str]]:
+    """(method, path) → the guards declared on that route, for every route of `app`.
+
+    `iter_route_contexts` flattens included routers (FastAPI keeps them nested in
+    `app.routes`) and gives each route with its router-level dependencies. A route that
+    is not an `APIRoute` (a mount, a static route, a docs page) has no dependency tree
+    and so no guard: it is listed with none.
+    """
+    found: dict[tuple[str, str], list[str]] = {}
+    for route in iter_route_contexts(app.routes):
+        path = route.path or repr(route.original_route)
+        methods = sorted(route.methods or {"*"})
+        declared = []
+        if isinstance(route.original_route, APIRoute):
+            declared = [g for call in _calls(route.dependant) if (g := guard_of(call)) is not None]
+        for method in methods:
+            found[(method, path)] = declared
+    return found
+
+
+def unguarded(app: FastAPI) -> list[str]:
+    """Routes without exactly one guard, as 'METHOD path: guards'."""
+    return [
+        f"{method} {path}: {declared}"
+        for (method, path), declared in sorted(guards(app).items())
+        if len(declared) != 1
+    ]
+
+
+def test_every_route_declares_exactly_one_guard(home: Settings) -> None:
+    app = create_app(home)
+    assert len(guards(app)) >= 20  # the walk found the API, not an empty app
+    assert unguarded(app) == []
+    permissions = {str(p) for p in Permission}
+    for (method, path), (declared,) in guards(app).items():
+        assert declared == "public" or declared in permissions, (method, path, declared)
+
+
+def test_only_health_check_and_sign_in_are_public(home: Settings) -> None:
+    public = {key for key, declared in guards(create_app(home)).items() if declared == ["public"]}
+    assert public == {("GET", "/api/healthz"), ("POST", "/api/auth/login")}
+
+
+def test_the_walk_catches_a_route_without_a_guard_or_with_two(home: Settings) -> None:
+    from fastapi import Depends
+
+    from jiandu.web.guard import public, requires
+
+    app = create_app(home)
+    app.add_api_route("/api/forgotten", lambda: {}, methods=["GET"])
+    app.add_api_route(
+        "/api/doubled",
+        lambda: {},
+        methods=["POST"],
+        dependencies=[Depends(public()), Depends(requires(Permission.AUDIT_READ))],
+    )
+    assert unguarded(app) == [
+        "GET /api/forgotten: []",
+        "POST /api/doubled: ['public', 'audit.read']",
+    ]
+
+
+def test_no_api_documentation_is_served(home: Settings) -> None:
+    app = create_app(home)
+    client = TestClient(app)
+    for path in ("/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect", "/api/openapi.json"):
+        assert client.get(path).status_code == 404, path
+    paths = {route.path for route in iter_route_contexts(app.routes)}
+    assert not paths & {"/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"}
