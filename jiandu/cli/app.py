@@ -16,6 +16,8 @@ from rich.table import Table
 from jiandu.catalog.dataset_type import SENSITIVITY_LABELS
 from jiandu.catalog.registry import all_types, register_type
 from jiandu.cli.audit_cmd import audit_app, audited, import_detail, record_cli_action
+from jiandu.cli.cases_cmd import cases_app
+from jiandu.cli.clues_cmd import clues_app
 from jiandu.cli.errors import run_guarded
 from jiandu.cli.models_cmd import models_app
 from jiandu.cli.output import print_import_result, print_json
@@ -42,6 +44,8 @@ app.add_typer(models_app, name="models")
 app.add_typer(users_app, name="users")
 app.add_typer(units_app, name="units")
 app.add_typer(audit_app, name="audit")
+app.add_typer(clues_app, name="clues")
+app.add_typer(cases_app, name="cases")
 
 console = Console()
 JsonFlag = Annotated[bool, typer.Option("--json", help="机器可读的 JSON 输出 / JSON output")]

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from jiandu.catalog.registry import all_types
 from jiandu.cli.audit_cmd import audited, record_run_all, run_detail
+from jiandu.cli.clues_cmd import print_sync, sync_runs
 from jiandu.cli.output import print_json
 from jiandu.config import load_settings
 from jiandu.models.backtest import BacktestReport, backtest
@@ -258,6 +259,7 @@ def run(
     if model_id is None:
         report = run_all(workspace, as_of=_as_of(as_of))
         record_run_all(workspace.settings, report)
+        synced = sync_runs(workspace, [r.run_id for r in report.runs])
         if as_json:
             print_json(
                 {
@@ -267,8 +269,9 @@ def run(
                 }
             )
         else:
-            for record in report.runs:
+            for record, clues in zip(report.runs, synced, strict=True):
                 _print_run(record)
+                print_sync(clues)
             for item in report.skipped + report.failed:
                 console.print(
                     f"[yellow]-[/] {item['model_id']}: {escape(item['zh'])} / {escape(item['en'])}"
@@ -281,10 +284,12 @@ def run(
         record = run_model(workspace, entry, parse_params(entry.spec, params), as_of=_as_of(as_of))
         note.object_kind, note.object_id = "run", record.run_id
         note.detail = run_detail(record)
+    clues = sync_runs(workspace, [record.run_id])[0]
     if as_json:
         print_json(asdict(record))
         return
     _print_run(record)
+    print_sync(clues)
 
 
 @models_app.command("preview")

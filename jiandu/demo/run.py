@@ -1,6 +1,7 @@
 """`jiandu demo`'s main job, as a function: generate the province, import every agency
 file through the real import path, run every library model as of the demo's reference
-date, and score the clues against the ground truth.
+date, sync each run's hits into the clue store, and score the clues against the ground
+truth.
 
 The workspace must be empty, or hold exactly this demo (same seed and size): then the
 imports are recognised as already committed and only the models run again. Anything else
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from jiandu.catalog.registry import all_types
+from jiandu.clues.sync import SyncReport, sync_run
 from jiandu.config import Settings
 from jiandu.demo.evaluate import ModelScore, hit_branches, score_model
 from jiandu.demo.province import (
@@ -29,6 +31,8 @@ from jiandu.demo.world import DEMO_AS_OF
 from jiandu.errors import ConfigError
 from jiandu.ingest.importer import ImportRequest, ImportResult, import_batch
 from jiandu.models.runner import RunAllReport, run_all
+from jiandu.store.db import session_scope
+from jiandu.store.schema import ModelRun
 from jiandu.workspace import init_workspace, open_workspace
 
 __all__ = ["DEMO_FOLDER", "DemoReport", "run_demo"]
@@ -44,6 +48,8 @@ class DemoReport:
     imports: list[tuple[str, ImportResult]] = field(default_factory=list)
     models: RunAllReport | None = None
     scores: list[ModelScore] = field(default_factory=list)
+    #: What syncing each successful run into the clue store did (one per run).
+    clues: list[SyncReport] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -69,6 +75,7 @@ class DemoReport:
             "failed": self.models.failed if self.models else [],
             "skipped": self.models.skipped if self.models else [],
             "scores": [s.as_dict() for s in self.scores],
+            "clues": [c.as_dict() for c in self.clues],
         }
 
 
@@ -128,6 +135,14 @@ def run_demo(
     workspace = open_workspace(settings)
     report.models = run_all(workspace, as_of=DEMO_AS_OF, created_by="demo")
     report.seconds["models"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    say("同步线索 syncing clues")
+    for record in report.models.runs:
+        with session_scope(workspace.engine) as session:
+            stored = session.get_one(ModelRun, record.run_id)
+            report.clues.append(sync_run(session, settings, stored, actor="demo"))
+    report.seconds["clues"] = time.perf_counter() - started
 
     started = time.perf_counter()
     assert province.truth_path is not None

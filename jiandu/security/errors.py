@@ -32,6 +32,11 @@ _KIND_ZH = {
     "case": "案件",
     "approval": "审批申请",
     "batch": "批次",
+    "transfer": "流转",
+    "attachment": "附件",
+    "document": "文书",
+    "dataset_type": "数据类型",
+    "object": "对象",
 }
 
 

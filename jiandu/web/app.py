@@ -6,7 +6,8 @@ JSON API under /api (pages arrive with the web UI). Cross-cutting here:
   from this server, nothing inline, no frames), nosniff, DENY framing, no referrer,
   `Cache-Control: no-store` (responses carry personal data), HSTS over https.
 - **Errors**: a `JianduError` is answered with its bilingual message and a status that
-  fits (401 not signed in, 403 not allowed, 404 not found or not yours, 400 otherwise);
+  fits (401 not signed in, 403 not allowed, 404 not found or not yours, 409 changed
+  meanwhile or not allowed in the object's current state, 400 otherwise);
   anything unexpected is a bare 500 with a reference, never a traceback, SQL or data.
 - **No API documentation UI**: Swagger and ReDoc load from CDNs, which an air-gapped
   intranet cannot reach; `docs/dev` documents the API instead.
@@ -23,6 +24,8 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from jiandu.cases.service import CaseConflict
+from jiandu.clues.errors import ConflictError, WorkflowError
 from jiandu.config import Settings
 from jiandu.errors import JianduError
 from jiandu.security.errors import AuthenticationFailed, NotFound, PermissionDenied
@@ -32,6 +35,8 @@ from jiandu.web.routes import (
     admin,
     audit_routes,
     auth,
+    cases,
+    clues,
     datasets,
     exports,
     imports,
@@ -56,6 +61,10 @@ def _status(error: JianduError) -> int:
         return 403
     if isinstance(error, NotFound):
         return 404
+    if isinstance(error, ConflictError | CaseConflict | WorkflowError):
+        # Somebody changed the object since the caller read it (optimistic lock), or
+        # its state does not allow the action: reload, then decide again.
+        return 409
     return 400
 
 
@@ -141,6 +150,8 @@ def create_app(settings: Settings, *, secure_cookies: bool | None = None) -> Fas
         shares.router,
         exports.router,
         audit_routes.router,
+        clues.router,
+        cases.router,
     ):
         app.include_router(router)
     return app

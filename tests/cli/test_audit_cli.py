@@ -112,7 +112,9 @@ def test_imports_and_model_runs_are_recorded_without_file_names(
         *[("data.import", "ok")] * 3,
         ("data.import", "failed"),
         ("model.run", "ok"),
+        ("clues.sync", "ok"),  # each run's hits become clues
         ("model.run", "ok"),
+        ("clues.sync", "ok"),
     ]
     imported = log[1]
     assert (imported["object_kind"], imported["object_id"]) == ("batch", batch)
@@ -138,7 +140,7 @@ def test_imports_and_model_runs_are_recorded_without_file_names(
     assert (log[5]["object_kind"], log[5]["object_id"]) == ("run", run["run_id"])
     assert log[5]["detail"]["model_id"] == "pension_after_death"
     assert log[5]["detail"]["hit_count"] == run["hit_count"]
-    assert log[6]["object_id"] == run_all["runs"][0]["run_id"]
+    assert log[7]["object_id"] == run_all["runs"][0]["run_id"]
     assert {e["actor"] for e in log} == {"cli:检察官"}
     text_of_log = json.dumps(log, ensure_ascii=False)
     assert "张三" not in text_of_log and a not in text_of_log and "missing.csv" not in text_of_log
