@@ -213,6 +213,19 @@ def test_fuel_coded_as_fuel_is_not_disguised() -> None:
     assert hit_keys(pool(lines), MODEL) == {}
 
 
+def test_edible_blend_oil_to_a_logistics_firm_is_groceries() -> None:
+    """食用调和油 contains 调和油: a grocery wholesaler selling cooking oil to a logistics
+    firm's canteen is not selling fuel to fuel users."""
+    grocer: Company = (uscc("MA2B0098"), "绍兴越城丰收粮油商贸有限公司")
+    lines = [
+        line(REFINERY, grocer, "*食用植物油*食用调和油", "1030305000000000000", "1500000"),
+        line(grocer, LOGISTICS, "*食用植物油*食用调和油", "1030305000000000000", "700000"),
+    ]
+    assert hit_keys(pool(lines), MODEL) == {}
+    # Without the exclusion, the name alone would have made it a clue.
+    assert grocer[0] in hit_keys(pool(lines), MODEL, params={"non_fuel_words": ["无此字"]})
+
+
 def test_vehicles_transferred_away_do_not_count() -> None:
     """A builder whose trucks were sold or scrapped is no longer a fleet owner."""
     other: Company = (uscc("MA2B0099"), "绍兴越城远方运贸有限公司")

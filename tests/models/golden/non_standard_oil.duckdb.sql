@@ -76,6 +76,10 @@ WITH inv AS (
       OR CONTAINS(COALESCE(t0.goods_name, ''), '碳九')
       OR CONTAINS(COALESCE(t0.goods_name, ''), '碳十')
       OR CONTAINS(COALESCE(t0.goods_name, ''), '转化油')
+    )
+    AND NOT (
+      CONTAINS(COALESCE(t0.goods_name, ''), '食用')
+      OR CONTAINS(COALESCE(t0.goods_name, ''), '润滑')
     ) AS chemical_name,
     (
       CONTAINS(COALESCE(t0.goods_name, ''), '汽油')
