@@ -55,7 +55,6 @@ CASE_COLUMNS = (
     "closed_at",
     "id",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def case_records(
@@ -102,12 +101,6 @@ def case_records(
     return records
 
 
-def _defuse(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _flat(value: Any) -> Any:
     """A list (clue ids) as one cell: ids joined with ', '."""
     return ", ".join(value) if isinstance(value, list) else value
@@ -124,7 +117,7 @@ def _write(path: Path, fmt: str, records: Sequence[dict[str, Any]]) -> None:
             writer = csv.writer(handle)
             writer.writerow(CASE_COLUMNS)
             for record in records:
-                writer.writerow([_defuse(_flat(record[c])) for c in CASE_COLUMNS])
+                writer.writerow([masking.defuse_formula(_flat(record[c])) for c in CASE_COLUMNS])
     else:
         book = Workbook(write_only=True)
         sheet = book.create_sheet("cases")

@@ -38,6 +38,7 @@ from jiandu.clues.service import describe, list_clues
 from jiandu.config import Settings
 from jiandu.security import audit
 from jiandu.security.approvals import mask_hits
+from jiandu.security.masking import defuse_formula
 from jiandu.security.masking import unmask as allow_unmask
 from jiandu.security.principal import Principal
 from jiandu.store.schema import Clue, ClueSnapshot, ModelRun, utcnow
@@ -64,7 +65,6 @@ COLUMNS = (
     "updated_at",
     "evidence",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_ROWS = 1_048_575
 
 
@@ -183,12 +183,6 @@ def clue_records(
     return records
 
 
-def _defuse(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _flat(value: Any) -> Any:
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
@@ -209,7 +203,7 @@ def _write(target: Path, fmt: str, records: Iterable[dict[str, Any]]) -> int:
             writer = csv.writer(handle)
             writer.writerow(COLUMNS)
             for record in records:
-                writer.writerow([_defuse(_flat(record[c])) for c in COLUMNS])
+                writer.writerow([defuse_formula(_flat(record[c])) for c in COLUMNS])
                 count += 1
         return count
     book = Workbook(write_only=True)

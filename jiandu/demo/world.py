@@ -42,6 +42,9 @@ __all__ = [
     "Planted",
     "Vehicle",
     "World",
+    "add_months",
+    "month_of",
+    "months_between",
 ]
 
 # The demo's reference date: every model runs "as of" this day, so the demo's results do
@@ -207,6 +210,27 @@ class DemoData:
 
     def count(self) -> int:
         return sum(len(rows) for rows in self.rows.values())
+
+
+def month_of(day: date) -> date:
+    """The first day of `day`'s month (how the pool stores a month)."""
+    return day.replace(day=1)
+
+
+def add_months(month: date, count: int) -> date:
+    """The first day of the month `count` months after `month`'s (before, when negative)."""
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(first: date, last: date) -> list[date]:
+    """Months from `first`'s to `last`'s inclusive (first days); empty when reversed."""
+    result: list[date] = []
+    month = month_of(first)
+    while month <= last:
+        result.append(month)
+        month = add_months(month, 1)
+    return result
 
 
 def _field_names(type_id: str) -> set[str]:

@@ -55,6 +55,7 @@ from jiandu.security.errors import NotFound, PermissionDenied, SecurityError
 from jiandu.security.masking import (
     ColumnTreatment,
     dataset_policy,
+    defuse_formula,
     derived_columns,
     mask_arrow,
     scrub_text,
@@ -76,7 +77,6 @@ ROWS_PER_BATCH = 50_000
 #: An XLSX sheet holds at most 1,048,576 rows, one of them the header.
 XLSX_MAX_ROWS = 1_048_575
 # Cells starting with these are run as formulas by spreadsheet programs (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Hit columns written by the model runner that hold fixed vocabulary, never PII.
 _HIT_PLAIN_COLUMNS = frozenset({"branch", "subject_type", "severity"})
 
@@ -616,13 +616,6 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _defuse(value: Any) -> Any:
-    """A text value that a spreadsheet would run as a formula, prefixed with "'"."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 class _Writer:
     """Writes rows to a CSV, XLSX or JSONL file, hashing what it writes."""
 
@@ -656,7 +649,7 @@ class _Writer:
                 line = dict(zip(self.columns, values, strict=True))
                 self._handle.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
             elif self.fmt == "csv":
-                self._csv.writerow([_cell(_defuse(v)) for v in raw])
+                self._csv.writerow([_cell(defuse_formula(v)) for v in raw])
             else:
                 self._sheet.append([self._xlsx_cell(v) for v in values])
         self.rows += len(rows)

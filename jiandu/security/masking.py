@@ -377,3 +377,14 @@ def unmask(
         detail=detail,
         now=now,
     )
+
+
+# Text a spreadsheet would run as a formula when an export is opened (CSV/XLSX injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse_formula(value: Any) -> Any:
+    """A text value that a spreadsheet would run as a formula, prefixed with "'"."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value

@@ -59,7 +59,18 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
-from jiandu.demo.world import COUNTIES, DEMO_AS_OF, Company, Court, DemoData, Person, World
+from jiandu.demo.world import (
+    COUNTIES,
+    DEMO_AS_OF,
+    Company,
+    Court,
+    DemoData,
+    Person,
+    World,
+    add_months,
+    month_of,
+    months_between,
+)
 
 __all__ = ["BRANCHES", "DECOY_KINDS", "MODEL_ID", "plant"]
 
@@ -133,25 +144,6 @@ CENT = Decimal("0.01")
 
 
 # -- dates and amounts -------------------------------------------------------------------
-def month_of(day: date) -> date:
-    """The first day of `day`'s month (how `social_insurance.month` is stored)."""
-    return day.replace(day=1)
-
-
-def add_months(month: date, count: int) -> date:
-    """The first day of the month `count` months after `month`'s (before, when negative)."""
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def months_between(first: date, last: date) -> list[date]:
-    """Months from `first`'s to `last`'s inclusive (first days); empty when reversed."""
-    result: list[date] = []
-    month = month_of(first)
-    while month <= last:
-        result.append(month)
-        month = add_months(month, 1)
-    return result
 
 
 def _yuan(value: Decimal) -> Decimal:

@@ -28,7 +28,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from jiandu.demo.world import COUNTIES, Court, DemoData, Person, World
+from jiandu.demo.world import (
+    COUNTIES,
+    Court,
+    DemoData,
+    Person,
+    World,
+    add_months,
+    month_of,
+    months_between,
+)
 
 __all__ = ["BRANCHES", "DECOY_KINDS", "MODEL_ID", "plant"]
 
@@ -58,25 +67,6 @@ DEATH_SOURCES = ("医院", "火化", "户籍注销")
 
 
 # -- months ---------------------------------------------------------------------------------
-def month_of(day: date) -> date:
-    """The first day of `day`'s month (how `pension_payment.pay_month` is stored)."""
-    return day.replace(day=1)
-
-
-def add_months(month: date, count: int) -> date:
-    """The first day of the month `count` months after `month` (before, when negative)."""
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def months_between(first: date, last: date) -> list[date]:
-    """Months from `first` to `last` inclusive (first days); empty when `last` < `first`."""
-    result: list[date] = []
-    month = month_of(first)
-    while month <= last:
-        result.append(month)
-        month = add_months(month, 1)
-    return result
 
 
 def term_end(start: date, months: int) -> date:
