@@ -140,10 +140,14 @@ def generate(
             planted = data.rows.pop(type_id, [])
             planted_name = _planted_table(con, type_id, planted)
             names = ", ".join(f.name for f in builtin_types()[type_id].fields)
+            # Row numbers start at a seed-dependent base: the agencies' rendering (value
+            # variants, spoiled rows, order) hashes them, so each seed spoils other rows.
+            base = (seed % 1_000_003) << 32
             con.execute(
                 f"CREATE OR REPLACE TEMP TABLE canon AS "
-                f"SELECT _i AS _n, {names} FROM {planted_name} UNION ALL "
-                f"SELECT {len(planted)} + _i AS _n, {names} FROM ({filler_sql(type_id, counts)})"
+                f"SELECT {base} + _i AS _n, {names} FROM {planted_name} UNION ALL "
+                f"SELECT {base + len(planted)} + _i AS _n, {names} "
+                f"FROM ({filler_sql(type_id, counts)})"
             )
             row = con.execute("SELECT count(*) FROM canon").fetchone()
             total = int(row[0]) if row else 0
