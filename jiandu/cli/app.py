@@ -329,7 +329,11 @@ def demo(
     seconds = " · ".join(f"{name} {value:.1f}s" for name, value in report.seconds.items())
     console.print(f"耗时 time: {seconds} · 报告 report: {settings.home / 'demo-report.json'}")
     if not no_serve:
-        console.print("网页界面将在后续版本提供 / the web UI arrives with a later release")
+        console.print(
+            "网页界面将在后续版本提供；接口服务（含线索与案件）可用 `jiandu serve` 启动 / "
+            "the web UI arrives with a later release; `jiandu serve` starts the API "
+            "(clues and cases included)"
+        )
 
 
 def _print_demo_imports(report: DemoReport) -> None:
