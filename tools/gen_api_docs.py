@@ -13,16 +13,11 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute, iter_route_contexts
 
 from jiandu.config import Settings
 from jiandu.web.app import create_app
-from jiandu.web.guard import guard_of
+from jiandu.web.guard import route_guards
 
 DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "dev" / "api.md"
 HEADER = """# JSON API / 接口一览
@@ -42,12 +37,6 @@ state), 422 (invalid parameters) or 400. Permissions per role: docs/user/securit
 """
 
 
-def _calls(dependant: Dependant) -> Iterator[Any]:
-    for dependency in dependant.dependencies:
-        yield dependency.call
-        yield from _calls(dependency)
-
-
 def render() -> str:
     with tempfile.TemporaryDirectory() as home:
         settings = Settings(
@@ -55,15 +44,12 @@ def render() -> str:
         )
         app = create_app(settings)
         rows = []
-        for route in iter_route_contexts(app.routes):
-            original = route.original_route
-            if not isinstance(original, APIRoute):
+        for route in route_guards(app):
+            if route.endpoint is None:
                 continue
-            guards = [g for call in _calls(route.dependant) if (g := guard_of(call))]
-            doc = (original.endpoint.__doc__ or "").strip().split("\n")[0]
-            for method in sorted(route.methods or ()):
-                guard = "public" if guards == ["public"] else f"`{', '.join(guards)}`"
-                rows.append(f"| {method} | `{route.path}` | {guard} | {doc} |")
+            doc = (route.endpoint.__doc__ or "").strip().split("\n")[0]
+            guard = "public" if route.guards == ("public",) else f"`{', '.join(route.guards)}`"
+            rows.append(f"| {route.method} | `{route.path}` | {guard} | {doc} |")
     return HEADER + "\n".join(rows) + "\n"
 
 

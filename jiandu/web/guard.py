@@ -19,7 +19,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy.orm import Session
 
 from jiandu.security import audit
@@ -140,3 +142,42 @@ def guard_of(dependency: Any) -> str | None:
         return "public"
     permission = getattr(dependency, "permission", None)
     return str(permission) if permission is not None else None
+
+
+@dataclass(frozen=True)
+class RouteGuards:
+    """One method of one route and the guards declared anywhere in its dependency tree."""
+
+    method: str
+    path: str
+    guards: tuple[str, ...]
+    endpoint: Callable[..., Any] | None  # None for a route that is not an API route
+
+
+def _dependency_calls(dependant: Dependant) -> Iterator[Any]:
+    for dependency in dependant.dependencies:
+        yield dependency.call
+        yield from _dependency_calls(dependency)
+
+
+def route_guards(app: FastAPI) -> list[RouteGuards]:
+    """Every route of `app`, per method, with its guards (the route walk's one source).
+
+    `iter_route_contexts` flattens included routers (FastAPI keeps them nested in
+    `app.routes`) and gives each route with its router-level dependencies. A route that
+    is not an `APIRoute` (a mount, a static route, a docs page) has no dependency tree
+    and so no guard: it is listed with none.
+    """
+    found = []
+    for route in iter_route_contexts(app.routes):
+        path = route.path or repr(route.original_route)
+        original = route.original_route
+        declared: tuple[str, ...] = ()
+        endpoint = None
+        if isinstance(original, APIRoute):
+            calls = _dependency_calls(route.dependant)
+            declared = tuple(g for call in calls if (g := guard_of(call)) is not None)
+            endpoint = original.endpoint
+        for method in sorted(route.methods or {"*"}):
+            found.append(RouteGuards(method, path, declared, endpoint))
+    return found

@@ -9,44 +9,19 @@ served.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 from fastapi import FastAPI
-from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
 from jiandu.config import Settings
 from jiandu.security.permissions import Permission
 from jiandu.web.app import create_app
-from jiandu.web.guard import guard_of
-
-
-def _calls(dependant: Dependant) -> Iterator[Any]:
-    for dependency in dependant.dependencies:
-        yield dependency.call
-        yield from _calls(dependency)
+from jiandu.web.guard import route_guards
 
 
 def guards(app: FastAPI) -> dict[tuple[str, str], list[str]]:
-    """(method, path) → the guards declared on that route, for every route of `app`.
-
-    `iter_route_contexts` flattens included routers (FastAPI keeps them nested in
-    `app.routes`) and gives each route with its router-level dependencies. A route that
-    is not an `APIRoute` (a mount, a static route, a docs page) has no dependency tree
-    and so no guard: it is listed with none.
-    """
-    found: dict[tuple[str, str], list[str]] = {}
-    for route in iter_route_contexts(app.routes):
-        path = route.path or repr(route.original_route)
-        methods = sorted(route.methods or {"*"})
-        declared = []
-        if isinstance(route.original_route, APIRoute):
-            declared = [g for call in _calls(route.dependant) if (g := guard_of(call)) is not None]
-        for method in methods:
-            found[(method, path)] = declared
-    return found
+    """(method, path) → the guards declared on that route, for every route of `app`."""
+    return {(r.method, r.path): list(r.guards) for r in route_guards(app)}
 
 
 def unguarded(app: FastAPI) -> list[str]:
