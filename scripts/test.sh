@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/venv.sh -e ".[dev]"
+bash scripts/browser.sh
 
 echo "== ruff"
 .venv/bin/ruff check .
@@ -11,5 +12,6 @@ echo "== ruff"
 echo "== mypy"
 .venv/bin/mypy
 echo "== pytest"
-# Slow suites (bench-sized files) are excluded here; run them with `-m slow`.
+# Slow suites (bench-sized files) are excluded here; run them with `-m slow`. The browser
+# tests (tests/ui) run here too; their screenshots land in tests/ui/artifacts/.
 .venv/bin/pytest -n 2 -m "not slow" "$@"

@@ -6,3 +6,5 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet "$@"
+# The web UI's browser libraries (ECharts, Cytoscape, Preact+htm), served by jiandu itself.
+bash scripts/vendor.sh

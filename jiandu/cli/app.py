@@ -22,7 +22,8 @@ from jiandu.cli.errors import run_guarded
 from jiandu.cli.models_cmd import models_app
 from jiandu.cli.output import print_import_result, print_json
 from jiandu.cli.users_cmd import units_app, users_app
-from jiandu.config import load_settings
+from jiandu.config import Settings, load_settings
+from jiandu.demo.accounts import ACCOUNTS_FILE
 from jiandu.demo.province import DEFAULT_SEED, DEFAULT_SIZE
 from jiandu.demo.run import DemoReport, run_demo
 from jiandu.demo.world import DEMO_AS_OF
@@ -306,10 +307,13 @@ def demo(
     no_serve: Annotated[
         bool, typer.Option("--no-serve", help="不启动网页 / do not start the web UI")
     ] = False,
+    host: Annotated[str, typer.Option(help="网页监听地址 / address to serve on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="网页端口 / port")] = 8000,
     as_json: JsonFlag = False,
 ) -> None:
-    """演示：生成演示省数据、导入、运行全部模型并与真值比对 / demo: generate a synthetic
-    province, import it, run every model and score the clues against the planted truth."""
+    """演示：生成演示省数据、导入、运行全部模型并与真值比对，然后启动网页 / demo: generate a
+    synthetic province, import it, run every model, score the clues against the planted
+    truth, then serve the web UI with the demo's accounts."""
     settings = load_settings()
     say = (
         (lambda _message: None)
@@ -328,12 +332,23 @@ def demo(
     _print_demo_scores(report)
     seconds = " · ".join(f"{name} {value:.1f}s" for name, value in report.seconds.items())
     console.print(f"耗时 time: {seconds} · 报告 report: {settings.home / 'demo-report.json'}")
+    _print_demo_accounts(report, settings.home / ACCOUNTS_FILE)
     if not no_serve:
-        console.print(
-            "网页界面将在后续版本提供；接口服务（含线索与案件）可用 `jiandu serve` 启动 / "
-            "the web UI arrives with a later release; `jiandu serve` starts the API "
-            "(clues and cases included)"
+        _serve(settings, host, port, secure_cookies=False)
+
+
+def _print_demo_accounts(report: DemoReport, path: Path) -> None:
+    table = Table(title=f"演示账户 Demo accounts ({path})")
+    for heading in ("用户名 user", "密码 password", "单位 unit", "用途 for"):
+        table.add_column(heading, overflow="fold")
+    for account in report.accounts:
+        table.add_row(
+            account.username,
+            account.password,
+            account.unit_id,
+            f"{account.purpose_zh}\n[dim]{account.purpose_en}[/]",
         )
+    console.print(table)
 
 
 def _print_demo_imports(report: DemoReport) -> None:
@@ -394,15 +409,21 @@ def serve(
         ),
     ] = False,
 ) -> None:
-    """启动网页平台与接口 / serve the web platform's API."""
-    import uvicorn  # noqa: PLC0415 - only this command needs the server
+    """启动网页平台与接口 / serve the web platform (UI and API)."""
+    settings = load_settings()
+    open_workspace(settings)  # refuses an uninitialised or outdated workspace
+    _serve(settings, host, port, secure_cookies=secure_cookies)
+
+
+def _serve(settings: Settings, host: str, port: int, *, secure_cookies: bool) -> None:
+    import uvicorn  # noqa: PLC0415 - only serving needs the server
 
     from jiandu.web.app import create_app  # noqa: PLC0415 - nor the web app
 
-    settings = load_settings()
-    open_workspace(settings)  # refuses an uninitialised or outdated workspace
     app_ = create_app(settings, secure_cookies=True if secure_cookies else None)
-    console.print(f"[green]✓[/] jiandu 服务 serving on http://{host}:{port} (Ctrl+C 停止 stop)")
+    console.print(
+        f"[green]✓[/] jiandu 网页 web UI: [bold]http://{host}:{port}/[/] (Ctrl+C 停止 stop)"
+    )
     uvicorn.run(app_, host=host, port=port, log_level="warning", server_header=False)
 
 

@@ -1,7 +1,7 @@
 """`jiandu demo`'s main job, as a function: generate the province, import every agency
 file through the real import path, run every library model as of the demo's reference
-date, sync each run's hits into the clue store, and score the clues against the ground
-truth.
+date, sync each run's hits into the clue store, score the clues against the ground truth, and
+make sure the demo's units and sign-in accounts exist (`accounts.py`).
 
 The workspace must be empty, or hold exactly this demo (same seed and size): then the
 imports are recognised as already committed and only the models run again. Anything else
@@ -19,6 +19,7 @@ from typing import Any
 from jiandu.catalog.registry import all_types
 from jiandu.clues.sync import SyncReport, sync_run
 from jiandu.config import Settings
+from jiandu.demo.accounts import DemoAccount, ensure_demo_accounts
 from jiandu.demo.evaluate import ModelScore, hit_branches, score_model
 from jiandu.demo.province import (
     TRUTH_FILE,
@@ -51,6 +52,8 @@ class DemoReport:
     #: What syncing each successful run into the clue store did (one per run).
     clues: list[SyncReport] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    #: The sign-in accounts of the demo (passwords stay in demo-accounts.json).
+    accounts: list[DemoAccount] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -76,6 +79,10 @@ class DemoReport:
             "skipped": self.models.skipped if self.models else [],
             "scores": [s.as_dict() for s in self.scores],
             "clues": [c.as_dict() for c in self.clues],
+            "accounts": [
+                {"username": a.username, "unit_id": a.unit_id, "roles": list(a.roles)}
+                for a in self.accounts
+            ],
         }
 
 
@@ -154,4 +161,7 @@ def run_demo(
         report.scores.append(score_model(run.model_id, found, truth[run.model_id]))
     report.scores.sort(key=lambda s: list(truth).index(s.model_id))
     report.seconds["evaluate"] = time.perf_counter() - started
+
+    say("准备演示账户 preparing the demo accounts")
+    report.accounts = ensure_demo_accounts(settings)
     return report

@@ -1,6 +1,8 @@
 """The web platform's application: `create_app(settings)`.
 
-JSON API under /api (pages arrive with the web UI). Cross-cutting here:
+JSON API under /api, and the web UI: `/` serves the single page (`static/index.html`),
+`/static/` its modules, styles and the vendored browser libraries (ECharts, Cytoscape,
+Preact+htm, installed from npm by scripts/vendor.sh, never from a CDN). Cross-cutting:
 
 - **Security headers** on every response: a strict Content-Security-Policy (everything
   from this server, nothing inline, no frames), nosniff, DENY framing, no referrer,
@@ -9,8 +11,11 @@ JSON API under /api (pages arrive with the web UI). Cross-cutting here:
   fits (401 not signed in, 403 not allowed, 404 not found or not yours, 409 changed
   meanwhile or not allowed in the object's current state, 400 otherwise);
   anything unexpected is a bare 500 with a reference, never a traceback, SQL or data.
-- **No API documentation UI**: Swagger and ReDoc load from CDNs, which an air-gapped
-  intranet cannot reach; `docs/dev` documents the API instead.
+- **API documentation**: the OpenAPI document at `/api/openapi.json` (signed-in callers),
+  rendered by the UI's own page (`#/api`); Swagger and ReDoc are off because they load from
+  CDNs, which an air-gapped intranet cannot reach.
+- **Background jobs** (`jiandu.jobs`): the runner starts with the app; jobs a previous
+  process left unfinished are marked failed at start-up.
 """
 
 from __future__ import annotations
@@ -18,19 +23,27 @@ from __future__ import annotations
 import logging
 import secrets
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from jiandu.cases.service import CaseConflict
 from jiandu.clues.errors import ConflictError, WorkflowError
 from jiandu.config import Settings
-from jiandu.errors import JianduError
+from jiandu.errors import ConfigError, JianduError
+from jiandu.jobs.runner import recover_interrupted
 from jiandu.security.errors import AuthenticationFailed, NotFound, PermissionDenied
 from jiandu.security.masking import scrub_text
+from jiandu.security.permissions import Permission
 from jiandu.store.db import make_engine
+from jiandu.web.guard import Caller, public, requires
 from jiandu.web.routes import (
     admin,
     audit_routes,
@@ -40,12 +53,19 @@ from jiandu.web.routes import (
     datasets,
     exports,
     imports,
+    jobs,
+    ledger,
+    models_routes,
     runs,
     shares,
+    uploads,
 )
 from jiandu.web.state import AppState
 
 log = logging.getLogger("jiandu.web")
+
+STATIC = Path(__file__).parent / "static"
+VENDOR_FILES = ("preact-htm.mjs", "echarts.mjs", "cytoscape.mjs")
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -78,18 +98,42 @@ def _harden(request: Request, response: Response) -> None:
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Cross-Origin-Resource-Policy"] = "same-origin"
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-    headers.setdefault("Cache-Control", "no-store")
+    if request.url.path.startswith("/static/"):
+        # Code and styles, no data: the browser may keep them but asks again (ETag).
+        headers["Cache-Control"] = "no-cache"
+    else:
+        headers.setdefault("Cache-Control", "no-store")
     if request.url.scheme == "https":
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
 
 
 def create_app(settings: Settings, *, secure_cookies: bool | None = None) -> FastAPI:
     """The app over the workspace of `settings` (initialised: `jiandu init`)."""
+    missing = [name for name in VENDOR_FILES if not (STATIC / "vendor" / name).is_file()]
+    if missing:
+        raise ConfigError(
+            f"网页界面缺少前端库 {', '.join(missing)}：请先运行 bash scripts/vendor.sh",
+            f"the web UI lacks its browser libraries {', '.join(missing)}: "
+            "run bash scripts/vendor.sh first",
+        )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state: AppState = app.state.jiandu
+        interrupted = recover_interrupted(state.engine)
+        if interrupted:
+            log.warning("%d background job(s) cut off by a restart marked failed", interrupted)
+        yield
+        state.job_runner().shutdown(wait=False)
+
     app = FastAPI(
         title="jiandu",
+        version="0.1.0",
+        description="监督 jiandu: the JSON API of the legal supervision platform.",
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        lifespan=lifespan,
     )
     app.state.jiandu = AppState(settings, make_engine(settings.database_url), secure_cookies)
 
@@ -152,6 +196,29 @@ def create_app(settings: Settings, *, secure_cookies: bool | None = None) -> Fas
         audit_routes.router,
         clues.router,
         cases.router,
+        jobs.router,
+        uploads.router,
+        models_routes.router,
+        ledger.router,
     ):
         app.include_router(router)
+
+    @app.get("/api/openapi.json", include_in_schema=False)
+    def openapi(
+        caller: Annotated[Caller, Depends(requires(Permission.SELF))],
+    ) -> dict[str, Any]:
+        """The OpenAPI document of this API (rendered by the UI's API page)."""
+        if app.openapi_schema is None:
+            app.openapi_schema = get_openapi(
+                title=app.title, version=app.version, description=app.description,
+                routes=app.routes,
+            )  # fmt: skip
+        return app.openapi_schema
+
+    @app.get("/", include_in_schema=False, dependencies=[Depends(public())])
+    def index() -> FileResponse:
+        """The web UI's single page (sign-in first; everything else is behind the API)."""
+        return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -22,8 +22,11 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session
+from starlette.routing import Mount
 
+from jiandu.jobs.runner import JobRunner
 from jiandu.security import audit
 from jiandu.security.errors import AuthenticationFailed, PermissionDenied
 from jiandu.security.permissions import Permission
@@ -166,7 +169,8 @@ def route_guards(app: FastAPI) -> list[RouteGuards]:
     `iter_route_contexts` flattens included routers (FastAPI keeps them nested in
     `app.routes`) and gives each route with its router-level dependencies. A route that
     is not an `APIRoute` (a mount, a static route, a docs page) has no dependency tree
-    and so no guard: it is listed with none.
+    and so no guard: it is listed with none, except the UI's static files (code, styles
+    and browser libraries, no data), which are public by design.
     """
     found = []
     for route in iter_route_contexts(app.routes):
@@ -178,6 +182,13 @@ def route_guards(app: FastAPI) -> list[RouteGuards]:
             calls = _dependency_calls(route.dependant)
             declared = tuple(g for call in calls if (g := guard_of(call)) is not None)
             endpoint = original.endpoint
+        elif isinstance(original, Mount) and isinstance(original.app, StaticFiles):
+            declared = ("public",)
         for method in sorted(route.methods or {"*"}):
             found.append(RouteGuards(method, path, declared, endpoint))
     return found
+
+
+def job_runner(request: Request) -> JobRunner:
+    """The app's background job runner (`jiandu.jobs`)."""
+    return app_state(request).job_runner()

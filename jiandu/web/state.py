@@ -1,5 +1,5 @@
 """What the app holds between requests: settings, the metadata-store engine, the
-sign-in rate limiter."""
+sign-in rate limiter and the background job runner."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 
 from jiandu.config import Settings
+from jiandu.jobs.runner import JobRunner
 from jiandu.web.ratelimit import SlidingWindow
 
 
@@ -20,3 +21,10 @@ class AppState:
     # Sign-in attempts per client address: 20 a minute (the per-account lockout, five
     # failures, is the other half: it holds however many addresses an attacker uses).
     sign_in_limit: SlidingWindow = field(default_factory=lambda: SlidingWindow(20, 60.0))
+    # Imports and model runs started from the web (created with the app).
+    jobs: JobRunner | None = None
+
+    def job_runner(self) -> JobRunner:
+        if self.jobs is None:
+            self.jobs = JobRunner(self.engine)
+        return self.jobs

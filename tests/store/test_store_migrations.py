@@ -20,6 +20,7 @@ from jiandu.store.schema import Base
 
 STORE_TABLES = {
     "dataset_type",
+    "job",
     "dataset",
     "dataset_field",
     "batch",

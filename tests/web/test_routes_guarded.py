@@ -2,9 +2,9 @@
 
 Walks `app.routes` and each route's dependency tree (dependencies of dependencies
 included), so a route that forgets its guard, or stacks two, fails here rather than
-shipping open. The public surface is pinned to the health check and sign-in, and no
-API documentation UI (which would load from a CDN and describe the API to anyone) is
-served.
+shipping open. The public surface is pinned to the health check, sign-in and the UI's
+shell and static files; no CDN-loading documentation UI is served, and the OpenAPI
+document is for signed-in callers only.
 """
 
 from __future__ import annotations
@@ -42,9 +42,14 @@ def test_every_route_declares_exactly_one_guard(home: Settings) -> None:
         assert declared == "public" or declared in permissions, (method, path, declared)
 
 
-def test_only_health_check_and_sign_in_are_public(home: Settings) -> None:
+def test_only_health_check_sign_in_and_the_ui_shell_are_public(home: Settings) -> None:
     public = {key for key, declared in guards(create_app(home)).items() if declared == ["public"]}
-    assert public == {("GET", "/api/healthz"), ("POST", "/api/auth/login")}
+    assert public == {
+        ("GET", "/api/healthz"),
+        ("POST", "/api/auth/login"),
+        ("GET", "/"),  # the page that signs people in; all data is behind the API
+        ("*", "/static"),  # the UI's code, styles and vendored libraries
+    }
 
 
 def test_the_walk_catches_a_route_without_a_guard_or_with_two(home: Settings) -> None:
@@ -66,10 +71,11 @@ def test_the_walk_catches_a_route_without_a_guard_or_with_two(home: Settings) ->
     ]
 
 
-def test_no_api_documentation_is_served(home: Settings) -> None:
+def test_no_cdn_documentation_ui_and_the_openapi_document_needs_sign_in(home: Settings) -> None:
     app = create_app(home)
     client = TestClient(app)
-    for path in ("/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect", "/api/openapi.json"):
+    for path in ("/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"):
         assert client.get(path).status_code == 404, path
     paths = {route.path for route in iter_route_contexts(app.routes)}
     assert not paths & {"/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"}
+    assert client.get("/api/openapi.json").status_code == 401

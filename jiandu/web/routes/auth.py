@@ -12,11 +12,16 @@ from pydantic import BaseModel, Field
 from jiandu.security import audit
 from jiandu.security.errors import AccountLocked, AuthenticationFailed
 from jiandu.security.permissions import Permission
-from jiandu.security.sessions import ABSOLUTE_LIFETIME, end_session, start_session
+from jiandu.security.sessions import (
+    ABSOLUTE_LIFETIME,
+    end_session,
+    session_id_of,
+    start_session,
+)
 from jiandu.security.tokens import create_token, revoke_token
 from jiandu.security.users import authenticate
 from jiandu.store.db import session_scope
-from jiandu.store.schema import ApiToken, utcnow
+from jiandu.store.schema import ApiToken, OrgUnit, UserAccount, WebSession, utcnow
 from jiandu.web.guard import SESSION_COOKIE, Caller, Db, app_state, public, requires
 
 router = APIRouter(prefix="/api", tags=["auth"])
@@ -133,9 +138,21 @@ def logout(
 
 
 @router.get("/me")
-def me(caller: Annotated[Caller, Depends(requires(Permission.SELF))]) -> dict[str, Any]:
-    """The caller: unit, roles, permissions, clearance."""
-    return _profile(caller)
+def me(
+    caller: Annotated[Caller, Depends(requires(Permission.SELF))], session: Db
+) -> dict[str, Any]:
+    """The caller: name, unit, roles, permissions, clearance (and, for a browser session,
+    the session's CSRF token, so a reloaded page can keep writing)."""
+    profile = _profile(caller)
+    user = session.get(UserAccount, caller.principal.user_id)
+    unit = session.get(OrgUnit, caller.principal.unit_id)
+    profile["display_name"] = user.display_name if user else caller.principal.username
+    profile["unit_name"] = unit.name if unit else caller.principal.unit_id
+    profile["unit_kind"] = unit.kind if unit else None
+    if caller.session_secret:
+        row = session.get(WebSession, session_id_of(caller.session_secret))
+        profile["csrf_token"] = row.csrf_token if row else None
+    return profile
 
 
 @router.get("/tokens")

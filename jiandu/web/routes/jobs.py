@@ -1,0 +1,75 @@
+"""Background jobs the caller may watch: their own, and those of the units they see."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy import or_, select
+
+from jiandu.jobs.runner import job_json, request_cancel
+from jiandu.security import audit
+from jiandu.security.errors import NotFound
+from jiandu.security.permissions import Permission
+from jiandu.security.principal import Principal
+from jiandu.store.schema import Job
+from jiandu.web.guard import Caller, Db, requires
+
+router = APIRouter(prefix="/api/jobs", tags=["jobs"])
+
+Self = Annotated[Caller, Depends(requires(Permission.SELF))]
+
+
+def _visible(principal: Principal, job: Job) -> bool:
+    return job.created_by == principal.user_id or (
+        job.unit_id is not None and principal.sees_unit(job.unit_id)
+    )
+
+
+def _job_for(session: Db, principal: Principal, job_id: str) -> Job:
+    job = session.get(Job, job_id)
+    if job is None or not _visible(principal, job):
+        raise NotFound("job", job_id)
+    return job
+
+
+@router.get("")
+def list_jobs(
+    caller: Self,
+    session: Db,
+    kind: Annotated[str | None, Query(max_length=32)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[dict[str, Any]]:
+    """The newest jobs the caller started or whose unit they see."""
+    principal = caller.principal
+    query = select(Job).order_by(Job.created_at.desc(), Job.id)
+    if not principal.all_units:
+        query = query.where(
+            or_(
+                Job.created_by == principal.user_id,
+                Job.unit_id.in_(sorted(principal.visible_units)),
+            )
+        )
+    if kind:
+        query = query.where(Job.kind == kind)
+    return [job_json(job) for job in session.scalars(query.limit(limit))]
+
+
+@router.get("/{job_id}")
+def get_job(job_id: str, caller: Self, session: Db) -> dict[str, Any]:
+    """One job: status, progress, stage, result or error."""
+    return job_json(_job_for(session, caller.principal, job_id))
+
+
+@router.post("/{job_id}/cancel")
+def cancel_job(job_id: str, caller: Self, session: Db) -> dict[str, Any]:
+    """Ask a job the caller started to stop (someone else's job is 'not found')."""
+    job = _job_for(session, caller.principal, job_id)
+    if job.created_by != caller.principal.user_id:
+        raise NotFound("job", job_id)
+    request_cancel(session, job)
+    audit.record(
+        session, actor=caller.principal.user_id, action="job.cancel", object_kind="job",
+        object_id=job.id, unit_id=caller.principal.unit_id, detail={"kind": job.kind},
+    )  # fmt: skip
+    return job_json(job)
