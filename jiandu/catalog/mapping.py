@@ -1,6 +1,7 @@
 """Map a source table's headers onto the fields of a dataset type.
 
 `map_headers(headers, dataset_type, override, source_label) -> HeaderMapping`
+(`suggest_mapping`, same arguments, makes the same mapping without refusing it)
 
 - `headers` are the source's header cells in column order; multi-row headers arrive
   joined with "/" ("发放信息/金额").
@@ -51,6 +52,7 @@ __all__ = [
     "load_mapping_file",
     "map_headers",
     "normalize_header",
+    "suggest_mapping",
 ]
 
 How = Literal["override", "name", "label", "synonym"]
@@ -196,6 +198,31 @@ def map_headers(
     source_label: str,
 ) -> HeaderMapping:
     """Map source headers onto `dataset_type`; see the module docstring for the rules."""
+    mapping = suggest_mapping(headers, dataset_type, override, source_label)
+    _check_unique(list(mapping.columns), dataset_type, source_label)
+    missing = mapping.missing_required
+    if missing:
+        zh = "、".join(f"{f.name}（{f.label_zh}）" for f in missing)
+        en = ", ".join(f"{f.name} ({f.label_en})" for f in missing)
+        raise _error(
+            source_label,
+            f"源表缺少 {dataset_type.name_zh}（{dataset_type.id}）的必填字段：{zh}；"
+            f"源表表头：{headers}；{_MAPPING_HINT_ZH}",
+            f"the source lacks required fields of {dataset_type.name_en} "
+            f"({dataset_type.id}): {en}; source headers: {headers}; {_MAPPING_HINT_EN}",
+        )
+    return mapping
+
+
+def suggest_mapping(
+    headers: list[str],
+    dataset_type: DatasetType,
+    override: Mapping[str, str | None] | None,
+    source_label: str,
+) -> HeaderMapping:
+    """The mapping `map_headers` would make, without its final checks: two columns may
+    claim one field and required fields may be missing (for a person to fix, e.g. in the
+    web import wizard). An override naming an unknown field or header still fails."""
     forced = _resolve_override(headers, dataset_type, override or {}, source_label)
     forced_fields = {f for f in forced.values() if f is not None}
     taken: set[str] = set()
@@ -215,20 +242,7 @@ def map_headers(
             columns.append(
                 ColumnMapping(i, header, None, _extra_name(header, i, taken), None, unit)
             )
-    _check_unique(columns, dataset_type, source_label)
-    mapping = HeaderMapping(dataset_type, source_label, tuple(columns))
-    missing = mapping.missing_required
-    if missing:
-        zh = "、".join(f"{f.name}（{f.label_zh}）" for f in missing)
-        en = ", ".join(f"{f.name} ({f.label_en})" for f in missing)
-        raise _error(
-            source_label,
-            f"源表缺少 {dataset_type.name_zh}（{dataset_type.id}）的必填字段：{zh}；"
-            f"源表表头：{headers}；{_MAPPING_HINT_ZH}",
-            f"the source lacks required fields of {dataset_type.name_en} "
-            f"({dataset_type.id}): {en}; source headers: {headers}; {_MAPPING_HINT_EN}",
-        )
-    return mapping
+    return HeaderMapping(dataset_type, source_label, tuple(columns))
 
 
 def load_mapping_file(path: Path) -> dict[str, str | None]:

@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, or_, select
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -154,13 +154,19 @@ def list_clues(
     presence: str | None = None,
     overdue_at: datetime | None = None,
     holder_unit: str | None = None,
+    assignee: str | None = None,
+    text: str | None = None,
     limit: int | None = None,
+    offset: int = 0,
 ) -> list[Clue]:
     """The clues the caller may read, newest first, optionally filtered.
 
     `overdue_at` keeps only clues overdue at that moment (see `is_overdue`);
     `holder_unit` only those held by that unit now (see `holder_of`: an unset holder
-    is the owner, an unset owner the root unit).
+    is the owner, an unset owner the root unit); `assignee` only those assigned to that
+    user id (the empty string: not assigned to anybody); `text` only those whose id,
+    model id or title contains it (case-insensitive; the stored title, so callers that
+    show masked titles must check the match against what they show).
     """
     principal.require(Permission.CLUES_READ)
     query = select(Clue)
@@ -177,6 +183,19 @@ def list_clues(
         query = query.where(Clue.status == status)
     if presence is not None:
         query = query.where(Clue.presence == presence)
+    if assignee is not None:
+        query = query.where(
+            Clue.assignee_id.is_(None) if assignee == "" else Clue.assignee_id == assignee
+        )
+    if text is not None and text.strip():
+        needle = text.strip().lower()
+        query = query.where(
+            or_(
+                func.lower(Clue.id).contains(needle, autoescape=True),
+                func.lower(Clue.model_id).contains(needle, autoescape=True),
+                func.lower(Clue.title).contains(needle, autoescape=True),
+            )
+        )
     if overdue_at is not None:
         query = query.where(
             Clue.due_at.is_not(None),
@@ -184,6 +203,8 @@ def list_clues(
             Clue.status.not_in(sorted(workflow.FINAL_STATUSES)),
         )
     query = scoped(session, principal, query).order_by(Clue.created_at.desc(), Clue.id)
+    if offset:
+        query = query.offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return list(session.scalars(query))

@@ -108,6 +108,25 @@ def _open_all(request: ImportRequest, file_hashes: Sequence[str], tmp: Path) -> 
     return sources
 
 
+def tables_with_data(
+    sources: Sequence[SourceTable],
+) -> tuple[list[SourceTable], list[SourceTable]]:
+    """(tables to import, tables skipped): workbook sheets whose header row names no
+    known field at all are skipped.
+
+    Agencies' workbooks carry notes sheets ("填表说明") beside the data; such a sheet
+    is skipped and reported, not a reason to refuse the import. A sheet that names
+    some fields but lacks required ones still fails loudly, in map_headers. A single
+    table, or tables none of which names a field, are all kept (map_headers then
+    explains what is missing, naming the first table)."""
+    if len(sources) < 2:
+        return list(sources), []
+    keep = [s for s in sources if score_header(s.headers) > 0]
+    if not keep:
+        return list(sources), []
+    return keep, [s for s in sources if s not in keep]
+
+
 def import_batch(
     settings: Settings, request: ImportRequest, progress: Progress | None = None
 ) -> ImportResult:
@@ -176,20 +195,11 @@ class _BatchImport:
             shutil.rmtree(self.staging, ignore_errors=True)
 
     def _skip_tables_without_data(self) -> None:
-        """Drop workbook sheets whose header row names no known field at all.
-
-        Agencies' workbooks carry notes sheets ("填表说明") beside the data; such a sheet
-        is skipped and reported, not a reason to refuse the import. A sheet that names
-        some fields but lacks required ones still fails loudly, in map_headers."""
-        if len(self.sources) < 2:
-            return
-        keep = [s for s in self.sources if score_header(s.headers) > 0]
-        if not keep:
-            return  # let map_headers explain what is missing, naming the first table
-        self.skipped = [s.label for s in self.sources if s not in keep]
-        for source in self.sources:
-            if source not in keep:
-                source.close()
+        """Drop (and close) the tables `tables_with_data` leaves out; remember them."""
+        keep, skipped = tables_with_data(self.sources)
+        self.skipped = [s.label for s in skipped]
+        for source in skipped:
+            source.close()
         self.sources = keep
 
     def _record_failure(self, refused: JianduError) -> None:

@@ -75,6 +75,14 @@ def _library_versions(model_id: str) -> list[ModelEntry]:
     return [] if spec is None else [ModelEntry(spec, "library")]
 
 
+def shared_with_everyone(row: Model) -> bool:
+    """Whether a stored version is one every unit runs by default: imported by the machine's
+    operator (no owner unit) or published to the province. A unit's private or unit-wide
+    version (a builder draft) is run only when asked for by version, or by its own unit
+    through the web, so a county's draft never replaces a library model for everyone."""
+    return row.owner_unit is None or row.visibility == "province"
+
+
 def model_versions(session: Session, model_id: str) -> list[ModelEntry]:
     """Every version of a model id, lowest first (library and imported together)."""
     rows = session.scalars(select(Model).where(Model.id == model_id).order_by(Model.version))
@@ -95,7 +103,13 @@ def get_model(session: Session, model_id: str, version: int | None = None) -> Mo
             f"no model {model_id}; known models: {known} (`jiandu models list`)",
         )
     if version is None:
-        return versions[-1]
+        drafts = {
+            row.version
+            for row in session.scalars(select(Model).where(Model.id == model_id))
+            if not shared_with_everyone(row)
+        }
+        shared = [e for e in versions if e.origin == "library" or e.version not in drafts]
+        return (shared or versions)[-1]
     for entry in versions:
         if entry.version == version:
             return entry
@@ -107,11 +121,14 @@ def get_model(session: Session, model_id: str, version: int | None = None) -> Mo
 
 
 def available_models(session: Session) -> dict[str, ModelEntry]:
-    """The newest version of every model id, library and imported, by id."""
+    """The newest version of every model id that everyone runs (library, operator-imported
+    or published to the province; see `shared_with_everyone`), by id."""
     found: dict[str, ModelEntry] = {
         spec.id: ModelEntry(spec, "library") for spec in library_models().values()
     }
     for row in session.scalars(select(Model).order_by(Model.id, Model.version)):
+        if not shared_with_everyone(row):
+            continue
         current = found.get(row.id)
         if current is None or row.version >= current.version:
             found[row.id] = ModelEntry(_stored_spec(row), "imported")

@@ -36,6 +36,8 @@ _KIND_ZH = {
     "attachment": "附件",
     "document": "文书",
     "dataset_type": "数据类型",
+    "job": "后台任务",
+    "upload": "上传文件",
     "object": "对象",
 }
 

@@ -6,8 +6,14 @@ The store runs on SQLite (embedded default: one file under JIANDU_HOME) or Postg
 - SQLite: the parent folder is created; every new DBAPI connection gets WAL journal mode
   (readers never block the single writer), `foreign_keys=ON` (off by default in SQLite)
   and a busy timeout (a second writer waits instead of failing at once). SQLAlchemy, not
-  the sqlite3 module, emits BEGIN, so DDL is transactional too and a migration that fails
-  half-way leaves nothing behind.
+  the sqlite3 module, emits the BEGIN, so DDL is transactional too and a migration that
+  fails half-way leaves nothing behind. The BEGIN is `BEGIN IMMEDIATE`: it takes the write
+  lock up front. With a deferred BEGIN, a transaction that reads and then writes (every web
+  request does: it touches its session) fails at once with SQLITE_BUSY_SNAPSHOT when
+  another connection committed since its read — the busy timeout does not apply to that —
+  so two overlapping requests, or a page polling a job's progress, got "database is
+  locked". Transactions are short (routes commit before heavy work), so serialising them
+  costs little on one box; PostgreSQL keeps its row-level locking.
 - PostgreSQL: a bare `postgresql://` URL is pointed at the psycopg 3 driver; MySQL/MariaDB
   URLs at pymysql (the drivers we ship).
 
@@ -178,4 +184,4 @@ def _install_sqlite_hooks(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

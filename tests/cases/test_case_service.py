@@ -294,22 +294,27 @@ def test_stale_version_is_a_conflict(
 def test_two_sessions_one_wins(
     engine: Engine, principal_of: PrincipalFactory, make_clue: ClueFactory, session: Session
 ) -> None:
-    """Both read version 1; the first close commits, the second is a conflict (PostgreSQL:
-    the versioned UPDATE matches nothing; SQLite: its snapshot is stale)."""
+    """Both read version 1 (each in a transaction of its own, as two web requests would:
+    SQLite serialises transactions); the first close commits, the second is a conflict."""
     case = _case(session, principal_of, make_clue)
-    session.commit()
     prosecutor = principal_of("yc")
-    with Session(engine) as first, Session(engine) as second:
-        a = service.get_case(first, prosecutor, case.id)
-        b = service.get_case(second, prosecutor, case.id)
+    case_id = case.id
+    session.commit()  # ends its transaction (SQLite: one at a time; expired objects reload)
+    with (
+        Session(engine, expire_on_commit=False) as first,
+        Session(engine, expire_on_commit=False) as second,
+    ):
+        a = service.get_case(first, prosecutor, case_id)
+        first.commit()
+        b = service.get_case(second, prosecutor, case_id)
+        second.commit()
         assert a.version == b.version
         service.close_case(first, prosecutor, a.id, "甲办结", expected_version=a.version)
         first.commit()
         with pytest.raises(CaseConflict):
             service.close_case(second, prosecutor, b.id, "乙办结", expected_version=b.version)
         second.rollback()
-    session.rollback()  # end the snapshot this session read in
-    assert session.get(type(case), case.id).outcome == "甲办结"  # type: ignore[union-attr]
+    assert session.get(type(case), case_id).outcome == "甲办结"  # type: ignore[union-attr]
 
 
 def test_documents_and_history_listing(

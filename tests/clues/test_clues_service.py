@@ -128,14 +128,17 @@ def test_two_sessions_same_version_one_wins(world: World) -> None:
     second = Session(world.engine, expire_on_commit=False)
     try:
         a = world.principal(first, "pros")
-        b = world.principal(second, "pros2")
-        seen_a = service.get_clue(first, a, clue_id).version
-        seen_b = service.get_clue(second, b, clue_id).version
-        assert seen_a == seen_b == 3
-        # Both hold the clue as loaded (version 3); ending the read transactions keeps
-        # the objects (as a web request's form keeps the version it showed).
         first.commit()
+        b = world.principal(second, "pros2")
         second.commit()
+        # Both load the clue at version 3, each in a read transaction of its own (SQLite
+        # serialises transactions); ending them keeps the objects, as a web request's form
+        # keeps the version it showed.
+        seen_a = service.get_clue(first, a, clue_id).version
+        first.commit()
+        seen_b = service.get_clue(second, b, clue_id).version
+        second.commit()
+        assert seen_a == seen_b == 3
         service.act(first, a, clue_id, "confirm", seen_a)
         first.commit()
         # B's copy still says version 3, so the explicit check passes; the UPDATE's

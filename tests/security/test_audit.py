@@ -384,9 +384,10 @@ def test_a_consistently_rewritten_chain_is_caught_only_by_a_checkpoint(tampered:
 def test_a_checkpoint_beyond_the_log_is_reported(tampered: Engine) -> None:
     with session_scope(tampered) as session:
         kept = checkpoint(session)
+    seventh = rows(tampered)[6]["hash"]  # read first: SQLite runs one transaction at a time
     with tampered.begin() as connection:
         connection.execute(text("DELETE FROM audit_log WHERE seq = 8"))
-        connection.execute(update(HEAD).values(seq=7, hash=rows(tampered)[6]["hash"]))
+        connection.execute(update(HEAD).values(seq=7, hash=seventh))
     report = report_of(tampered, [kept])
     assert kinds(report) == [(8, "checkpoint_mismatch")]
     assert "no longer in the log" in report.problems[0].en

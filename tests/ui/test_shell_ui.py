@@ -68,3 +68,17 @@ def test_an_unknown_page_says_so(signed_in: Any, server: DemoServer) -> None:
     page = signed_in()
     page.goto(server.base_url + "/#/no-such-page")
     page.get_by_role("heading", name="页面不存在").wait_for()
+
+
+def test_on_a_tablet_the_menu_folds_away(signed_in: Any) -> None:
+    page = signed_in()
+    page.set_viewport_size({"width": 800, "height": 1100})
+    nav = page.get_by_role("navigation", name="主导航")
+    assert not nav.is_visible()
+    toggle = page.get_by_role("button", name="菜单")
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    nav.get_by_role("link", name="线索").click()
+    assert not nav.is_visible()
+    assert page.url.endswith("#/clues")
+    shoot(page, "tablet-clues")

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from jiandu.security import audit
 from jiandu.security.errors import NotFound
-from jiandu.security.permissions import Permission
+from jiandu.security.permissions import ROLE_PERMISSIONS, Permission
 from jiandu.security.principal import Principal
 from jiandu.security.units import create_unit, get_unit, list_units, procuratorate_of, subtree_ids
 from jiandu.security.users import (
@@ -27,13 +27,49 @@ from jiandu.security.users import (
     set_roles,
 )
 from jiandu.store.schema import OrgUnit, UserAccount
-from jiandu.web.guard import Caller, Db, requires
+from jiandu.web.guard import Caller, Db, requires, route_guards
 
 router = APIRouter(prefix="/api", tags=["admin"])
 
 Role = Literal[
     "admin", "data_steward", "modeler", "prosecutor", "leader", "auditor", "external_liaison"
 ]
+
+
+#: Role names as people say them (the same as docs/user/security.md).
+ROLE_LABELS: dict[str, tuple[str, str]] = {
+    "admin": ("管理员", "administrator"),
+    "data_steward": ("数据管理员", "data steward"),
+    "modeler": ("建模人员", "modeler"),
+    "prosecutor": ("检察官", "prosecutor"),
+    "leader": ("院领导/部门负责人", "leader"),
+    "auditor": ("审计员", "auditor"),
+    "external_liaison": ("外部联络人", "external liaison"),
+}
+
+#: What each permission allows, in words.
+PERMISSION_LABELS: dict[Permission, tuple[str, str]] = {
+    Permission.USERS_MANAGE: ("管理用户", "manage users"),
+    Permission.UNITS_MANAGE: ("管理单位", "manage units"),
+    Permission.DATASETS_READ: ("查看数据资源", "read datasets"),
+    Permission.DATASETS_IMPORT: ("导入数据", "import data"),
+    Permission.DATASETS_SHARE: ("共享数据", "share data"),
+    Permission.MODELS_READ: ("查看监督模型", "read models"),
+    Permission.MODELS_WRITE: ("编辑监督模型", "write models"),
+    Permission.MODELS_RUN: ("运行监督模型", "run models"),
+    Permission.RUNS_READ: ("查看运行结果", "read runs"),
+    Permission.CLUES_READ: ("查看线索", "read clues"),
+    Permission.CLUES_WRITE: ("办理线索", "work on clues"),
+    Permission.CLUES_TRANSFER: ("流转线索", "transfer clues"),
+    Permission.CASES_READ: ("查看案件与一本账", "read cases and the ledger"),
+    Permission.CASES_WRITE: ("办理案件", "work on cases"),
+    Permission.PII_UNMASK: ("显示个人信息原文", "unmask personal data"),
+    Permission.EXPORT_REQUEST: ("申请导出", "request exports"),
+    Permission.EXPORT_APPROVE: ("审批导出", "approve exports"),
+    Permission.AUDIT_READ: ("查看审计日志", "read the audit log"),
+    Permission.AUDIT_VERIFY: ("校验审计日志", "verify the audit log"),
+    Permission.SELF: ("本人账户", "own account"),
+}
 
 
 class NewUnit(BaseModel):
@@ -207,3 +243,48 @@ def disable(
         object_id=user.id, unit_id=principal.unit_id, detail={},
     )  # fmt: skip
     return _user_json(user)
+
+
+@router.get("/roles")
+def roles(
+    caller: Annotated[Caller, Depends(requires(Permission.USERS_MANAGE))],
+) -> dict[str, Any]:
+    """The roles and the permissions each grants (defined in code, not in the database)."""
+    return {
+        "roles": [
+            {
+                "role": role,
+                "label_zh": ROLE_LABELS.get(role, (role, role))[0],
+                "label_en": ROLE_LABELS.get(role, (role, role))[1],
+                "permissions": sorted(str(p) for p in granted),
+            }
+            for role, granted in ROLE_PERMISSIONS.items()
+        ],
+        "permissions": [
+            {
+                "permission": str(permission),
+                "label_zh": PERMISSION_LABELS.get(permission, (str(permission),) * 2)[0],
+                "label_en": PERMISSION_LABELS.get(permission, (str(permission),) * 2)[1],
+            }
+            for permission in Permission
+        ],
+    }
+
+
+@router.get("/route-permissions")
+def route_permissions(
+    request: Request, caller: Annotated[Caller, Depends(requires(Permission.SELF))]
+) -> list[dict[str, str]]:
+    """The permission each API route requires ('public' for none), for the API page.
+
+    The same walk as the guard test and docs/dev/api.md: read off the routes themselves.
+    """
+    return [
+        {
+            "method": route.method,
+            "path": route.path,
+            "permission": "public" if route.guards == ("public",) else ", ".join(route.guards),
+        }
+        for route in route_guards(request.app)
+        if route.endpoint is not None and route.path.startswith("/api/")
+    ]

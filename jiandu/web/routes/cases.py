@@ -12,24 +12,38 @@ from __future__ import annotations
 
 import secrets
 import shutil
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse
 from pydantic import AwareDatetime, BaseModel, Field
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
 from jiandu.cases import service
 from jiandu.cases.export import export_cases
 from jiandu.cases.outcomes import model_outcomes
+from jiandu.cases.service import CHINA_TIME
 from jiandu.cases.types import CASE_STATUS_ZH, CASE_TYPES
+from jiandu.clues import service as clue_service
 from jiandu.security import audit, masking
 from jiandu.security.errors import NotFound
 from jiandu.security.permissions import Permission
-from jiandu.store.schema import CaseDocument, CaseEvent, SupervisionCase, utcnow
+from jiandu.security.scope import owner
+from jiandu.store.schema import (
+    CaseDocument,
+    CaseEvent,
+    Clue,
+    OrgUnit,
+    SupervisionCase,
+    UserAccount,
+    utcnow,
+)
 from jiandu.web.guard import Caller, Db, app_state, requires
+from jiandu.web.routes.clues import masked_clues
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 
@@ -62,6 +76,12 @@ class Reply(BaseModel):
     received_at: AwareDatetime
     content: str = Field(min_length=1, max_length=50_000)
     rectified: bool
+    expected_version: int = Field(ge=1)
+
+
+class Service(BaseModel):
+    served_on: date = Field(description="the China-time day the document was served")
+    note: str | None = Field(default=None, max_length=4000)
     expected_version: int = Field(ge=1)
 
 
@@ -100,6 +120,8 @@ def event_json(event: CaseEvent) -> dict[str, Any]:
 def case_json(session: Session, case: SupervisionCase) -> dict[str, Any]:
     record = service.describe(session, case)
     record["status_zh"] = CASE_STATUS_ZH.get(case.status, case.status)
+    unit = session.get(OrgUnit, owner(session, case.owner_unit) or "")
+    record["owner_unit_name"] = unit.name if unit is not None else case.owner_unit
     return record
 
 
@@ -134,7 +156,8 @@ def list_cases(
 
 @router.get("/types")
 def case_types(caller: Read) -> list[dict[str, Any]]:
-    """The case types: label, reply period and document template of each."""
+    """The case types: label, reply period and document template of each (with the
+    template's default demands, which a document may replace)."""
     return [
         {
             "id": kind.id,
@@ -144,6 +167,8 @@ def case_types(caller: Read) -> list[dict[str, Any]]:
             "reply_period_basis": kind.reply_period.basis,
             "template": kind.template.id,
             "document_title": kind.template.title,
+            "requests_heading": kind.template.requests_heading,
+            "requests": list(kind.template.requests),
             "addressee_hint": kind.addressee_hint,
         }
         for kind in CASE_TYPES.values()
@@ -206,13 +231,27 @@ def create(body: NewCase, caller: Write, session: Db) -> dict[str, Any]:
 
 
 @router.get("/{case_id}")
-def detail(case_id: str, caller: Read, session: Db) -> dict[str, Any]:
+def detail(case_id: str, request: Request, caller: Read, session: Db) -> dict[str, Any]:
     """One case with its documents and history."""
     principal = caller.principal
     case = service.get_case(session, principal, case_id)
     record = case_json(session, case)
     record["documents"] = [document_json(d) for d in service.documents(session, principal, case.id)]
     record["history"] = [event_json(e) for e in service.history(session, principal, case.id)]
+    actors = {e["actor"] for e in record["history"]}
+    query = select(UserAccount.id, UserAccount.display_name).where(
+        UserAccount.id.in_(sorted(a for a in actors if a))
+    )
+    names = {user_id: name for user_id, name in session.execute(query)}
+    for event in record["history"]:
+        event["actor_name"] = names.get(event["actor"] or "")
+    # The clues, as the caller may see them (masked; a clue it may not read is left out).
+    clue_query = select(Clue).where(Clue.id.in_(record["clue_ids"]))
+    readable = list(session.scalars(clue_service.scoped(session, principal, clue_query)))
+    record["clues"] = [
+        {k: row[k] for k in ("id", "model_id", "title", "status", "severity", "version")}
+        for row in masked_clues(session, request, readable)
+    ]
     return record
 
 
@@ -259,6 +298,21 @@ def download_document(
         filename=f"{row.doc_no or row.id}.docx",
         headers={"X-Content-SHA256": row.sha256},
     )
+
+
+@router.post("/{case_id}/service")
+def serve(case_id: str, body: Service, caller: Write, session: Db) -> dict[str, Any]:
+    """Record the day the document was served (送达) on the supervised unit: the case
+    awaits the reply and the reply deadline is counted again from that day."""
+    case = service.record_service(
+        session,
+        caller.principal,
+        case_id,
+        datetime.combine(body.served_on, time.min, CHINA_TIME),
+        expected_version=body.expected_version,
+        note=body.note,
+    )
+    return case_json(session, case)
 
 
 @router.post("/{case_id}/reply")

@@ -24,15 +24,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Depends, Query, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
+from jiandu.catalog.registry import all_types
 from jiandu.clues import service, transfers, workflow
 from jiandu.clues.export import (
     ClueFilters,
@@ -41,19 +42,27 @@ from jiandu.clues.export import (
     latest_evidence,
     mask_clues,
 )
+from jiandu.clues.graph import evidence_graph
 from jiandu.clues.service import MAX_ATTACHMENT_BYTES
 from jiandu.errors import JianduError
+from jiandu.models.registry import available_models
 from jiandu.security import audit, masking
 from jiandu.security.errors import NotFound, PermissionDenied, SecurityError
-from jiandu.security.permissions import Permission
+from jiandu.security.permissions import Permission, permissions_of
+from jiandu.security.scope import root_unit_id
+from jiandu.security.units import list_units
 from jiandu.store.schema import (
+    CLUE_STATUSES,
     TRANSFER_STATUSES,
     Clue,
     ClueAttachment,
     ClueEvent,
     ClueSnapshot,
     ClueTransfer,
+    ModelRun,
     OrgUnit,
+    UserAccount,
+    UserRole,
     utcnow,
 )
 from jiandu.web.guard import Caller, Db, app_state, requires
@@ -310,11 +319,58 @@ def _snapshots(
     ]
 
 
+def _graph(
+    session: Session, request: Request, clue: Clue, shown: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The relationship graph of the clue's latest evidence (`jiandu.clues.graph`),
+    labelled with the rows as shown to the caller."""
+    raw = latest_evidence(session, [clue.id]).get(clue.id, [])
+    run = session.get(ModelRun, clue.last_run_id)
+    types = all_types(app_state(request).settings)
+    sources = [types[t] for t in sorted(run.batches) if t in types] if run is not None else []
+    return evidence_graph(raw, shown, sources or list(types.values()))
+
+
 def _versioned(clue: Clue, expected_version: int) -> None:
     service.check_version(clue, expected_version)
 
 
 # ------------------------------------------------------------------- list, export
+
+
+#: Most clues a text search looks through (it checks the masked text in Python).
+SEARCH_CAP = 5_000
+
+
+def _unit_names(session: Session) -> dict[str, str]:
+    return {unit_id: name for unit_id, name in session.execute(select(OrgUnit.id, OrgUnit.name))}
+
+
+def _user_names(session: Session, ids: set[str]) -> dict[str, str]:
+    wanted = sorted(i for i in ids if i)
+    if not wanted:
+        return {}
+    query = select(UserAccount.id, UserAccount.display_name).where(UserAccount.id.in_(wanted))
+    return {user_id: name for user_id, name in session.execute(query)}
+
+
+def _named(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Clue rows with the names of their holder and owner units and their assignee."""
+    units = _unit_names(session)
+    root = root_unit_id(session)
+    users = _user_names(session, {r["assignee_id"] for r in rows if r.get("assignee_id")})
+    for row in rows:
+        holder = row["holder_unit"] or row["owner_unit"] or root
+        row["holder_unit_name"] = units.get(holder or "", holder)
+        row["owner_unit_name"] = units.get(row["owner_unit"] or root or "", row["owner_unit"])
+        row["assignee_name"] = users.get(row["assignee_id"] or "")
+    return rows
+
+
+def _matches(row: dict[str, Any], needle: str) -> bool:
+    """True when `needle` is in what the reader sees of the clue (masked text)."""
+    shown = (row["id"], row["model_id"], row["title"] or "", row["subject_key"] or "")
+    return any(needle in str(v).lower() for v in shown)
 
 
 @router.get("")
@@ -327,20 +383,144 @@ def list_clues(
     presence: Annotated[str | None, Query(max_length=16)] = None,
     overdue: bool = False,
     holder: Annotated[str | None, Query(max_length=64)] = None,
+    assignee: Annotated[
+        str | None,
+        Query(max_length=64, description="a user id, `me`, or `none` (not assigned)"),
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=100, description="text in the id, model id or masked title"),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[dict[str, Any]]:
-    """The clues the caller may read, newest first, masked (no evidence)."""
-    clues = service.list_clues(
-        session,
-        caller.principal,
-        model_id=model_id,
-        status=status,
-        presence=presence,
-        overdue_at=utcnow() if overdue else None,
-        holder_unit=holder,
-        limit=limit,
+    """The clues the caller may read, newest first, masked (no evidence), with unit
+    and assignee names. `q` matches only what the caller is shown (masked titles and
+    subject keys), never the hidden values behind a mask."""
+    who = {"me": caller.principal.user_id, "none": ""}.get(assignee or "", assignee)
+    needle = (q or "").strip().lower()
+    filters: dict[str, Any] = {
+        "model_id": model_id,
+        "status": status,
+        "presence": presence,
+        "overdue_at": utcnow() if overdue else None,
+        "holder_unit": holder,
+        "assignee": who,
+    }
+    if not needle:
+        clues = service.list_clues(session, caller.principal, **filters, limit=limit, offset=offset)
+        return _named(session, masked_clues(session, request, clues))
+    candidates = service.list_clues(
+        session, caller.principal, **filters, text=needle, limit=SEARCH_CAP
     )
-    return masked_clues(session, request, clues)
+    found = [r for r in masked_clues(session, request, candidates) if _matches(r, needle)]
+    return _named(session, found[offset : offset + limit])
+
+
+@router.get("/facets")
+def facets(caller: Read, session: Db) -> dict[str, Any]:
+    """What the clue filters offer: the models (with names), statuses and holding units
+    of the clues the caller may read, with counts."""
+    principal = caller.principal
+    columns = cast(
+        "Select[Any]", select(Clue.model_id, Clue.status, Clue.holder_unit, Clue.owner_unit)
+    )
+    rows: list[Any] = list(session.execute(service.scoped(session, principal, columns)))
+    root = root_unit_id(session)
+    models: dict[str, int] = {}
+    statuses: dict[str, int] = {}
+    holders: dict[str, int] = {}
+    for model_id, status, holder, owner_unit in rows:
+        models[model_id] = models.get(model_id, 0) + 1
+        statuses[status] = statuses.get(status, 0) + 1
+        unit = holder or owner_unit or root or ""
+        holders[unit] = holders.get(unit, 0) + 1
+    entries = available_models(session)
+    units = _unit_names(session)
+    return {
+        "total": len(rows),
+        "models": [
+            {
+                "id": model_id,
+                "name_zh": entries[model_id].spec.name_zh if model_id in entries else model_id,
+                "name_en": entries[model_id].spec.name_en if model_id in entries else model_id,
+                "count": count,
+            }
+            for model_id, count in sorted(models.items())
+        ],
+        "statuses": [
+            {"status": status, "count": statuses.get(status, 0)} for status in CLUE_STATUSES
+        ],
+        "holders": [
+            {"id": unit, "name": units.get(unit, unit), "count": count}
+            for unit, count in sorted(holders.items())
+        ],
+    }
+
+
+@router.get("/transfer-targets")
+def transfer_targets(caller: Transfer, session: Db) -> list[dict[str, Any]]:
+    """The units a clue may be sent to (一键流转), in tree order: every procuratorate,
+    department and external collaborating unit of the installation. `relation` says
+    where each stands from the caller: `own` (its unit), `within` (below it),
+    `external`, or `other`. A unit that already holds a clue is refused when sending."""
+    principal = caller.principal
+    found = []
+    for unit in list_units(session):
+        if unit.id == principal.unit_id:
+            relation = "own"
+        elif unit.kind == "external":
+            relation = "external"
+        elif principal.sees_unit(unit.id):
+            relation = "within"
+        else:
+            relation = "other"
+        found.append(
+            {
+                "id": unit.id,
+                "name": unit.name,
+                "kind": unit.kind,
+                "level": unit.level,
+                "parent_id": unit.parent_id,
+                "relation": relation,
+            }
+        )
+    return found
+
+
+@router.get("/assignees")
+def assignees(caller: Write, session: Db) -> list[dict[str, Any]]:
+    """The people a clue may be assigned to: active accounts of the caller's units that
+    may work on clues (`clues.write`), by unit and name."""
+    principal = caller.principal
+    query = (
+        select(UserAccount, OrgUnit.name)
+        .join(OrgUnit, OrgUnit.id == UserAccount.unit_id)
+        .where(UserAccount.is_active.is_(True), OrgUnit.kind != "external")
+    )
+    if not principal.all_units:
+        query = query.where(UserAccount.unit_id.in_(sorted(principal.visible_units)))
+    query = query.order_by(OrgUnit.path, UserAccount.display_name, UserAccount.id)
+    people = [(user, name) for user, name in session.execute(query)]
+    roles: dict[str, set[str]] = {}
+    ids = [user.id for user, _name in people]
+    for start in range(0, len(ids), 1_000):
+        chunk = ids[start : start + 1_000]
+        for user_id, role in session.execute(
+            select(UserRole.user_id, UserRole.role).where(UserRole.user_id.in_(chunk))
+        ):
+            roles.setdefault(user_id, set()).add(role)
+    return [
+        {
+            "id": user.id,
+            "display_name": user.display_name,
+            "unit_id": user.unit_id,
+            "unit_name": unit_name,
+            "is_me": user.id == principal.user_id,
+        }
+        for user, unit_name in people
+        if Permission.CLUES_WRITE in permissions_of(roles.get(user.id, set()))
+    ]
 
 
 @router.get("/export")
@@ -407,6 +587,7 @@ if set(TRANSFER_STATUSES) != {"sent", "accepted", "returned"}:  # pragma: no cov
 
 @router.get("/transfers/incoming")
 def incoming(
+    request: Request,
     caller: Read,
     session: Db,
     unit: Annotated[str | None, Query(max_length=64)] = None,
@@ -416,11 +597,12 @@ def incoming(
     found = transfers.list_incoming(
         session, caller.principal, unit, status=None if status == "all" else status
     )
-    return [transfer_json(t) for t in found]
+    return transfers_with_clues(session, request, caller, found)
 
 
 @router.get("/transfers/outgoing")
 def outgoing(
+    request: Request,
     caller: Read,
     session: Db,
     unit: Annotated[str | None, Query(max_length=64)] = None,
@@ -430,7 +612,34 @@ def outgoing(
     found = transfers.list_outgoing(
         session, caller.principal, unit, status=None if status == "all" else status
     )
-    return [transfer_json(t) for t in found]
+    return transfers_with_clues(session, request, caller, found)
+
+
+def transfers_with_clues(
+    session: Session, request: Request, caller: Caller, found: Sequence[ClueTransfer]
+) -> list[dict[str, Any]]:
+    """Transfers as JSON with unit names and, where the caller may read it, a masked
+    summary of the clue (`clue`: id, model, title, status, version; None otherwise)."""
+    ids = sorted({t.clue_id for t in found})
+    readable: list[Clue] = []
+    for start in range(0, len(ids), 1_000):
+        query = select(Clue).where(Clue.id.in_(ids[start : start + 1_000]))
+        readable.extend(session.scalars(service.scoped(session, caller.principal, query)))
+    summaries = {row["id"]: row for row in masked_clues(session, request, readable)}
+    units = _unit_names(session)
+    out = []
+    for transfer in found:
+        record = transfer_json(transfer)
+        record["from_unit_name"] = units.get(transfer.from_unit, transfer.from_unit)
+        record["to_unit_name"] = units.get(transfer.to_unit, transfer.to_unit)
+        row = summaries.get(transfer.clue_id)
+        record["clue"] = (
+            None
+            if row is None
+            else {k: row[k] for k in ("id", "model_id", "title", "status", "severity", "version")}
+        )
+        out.append(record)
+    return out
 
 
 def _transfer_clue(session: Session, caller: Caller, transfer_id: str) -> Clue:
@@ -491,14 +700,28 @@ def detail(
         (record,) = masked_clues(session, request, [clue], evidence=True)
     external = is_external(session, caller)
     record["allowed_actions"] = [] if external else list(workflow.allowed_actions(clue.status))
+    # Whether the caller may work on it now: its units hold it (a clue in transit stays
+    # with the sender until the receiver accepts it); external units never do.
+    record["can_act"] = not external and principal.sees_unit(service.holder_of(session, clue))
     record["snapshots"] = _snapshots(session, request, clue, unmasked=unmask)
     record["history"] = [
         event_json(e, unmasked=unmask) for e in service.history(session, principal, clue.id)
     ]
+    units = _unit_names(session)
     record["transfers"] = [
-        transfer_json(t, unmasked=unmask)
+        {
+            **transfer_json(t, unmasked=unmask),
+            "from_unit_name": units.get(t.from_unit, t.from_unit),
+            "to_unit_name": units.get(t.to_unit, t.to_unit),
+        }
         for t in transfers.transfers_of(session, principal, clue.id)
     ]
+    actors = {e["actor"] for e in record["history"]} | {t["sent_by"] for t in record["transfers"]}
+    names = _user_names(session, {a for a in actors if a} | {clue.assignee_id or ""})
+    for event in record["history"]:
+        event["actor_name"] = names.get(event["actor"] or "")
+    record["graph"] = _graph(session, request, clue, record["evidence"])
+    _named(session, [record])
     # Attachments are not masked files: they stay inside the procuratorates.
     record["attachments"] = (
         []

@@ -67,31 +67,38 @@ function parseHash() {
 const loaded = new Map();
 
 function Screen({ route }) {
-  const [component, setComponent] = useState(() => loaded.get(route.module) || null);
+  // {module, component}: the component is only rendered for its own module, so a route
+  // change never remounts the previous screen under the new key (it would fetch again).
+  const [current, setCurrent] = useState(() =>
+    loaded.has(route.module) ? { module: route.module, component: loaded.get(route.module) } : null);
   const [error, setError] = useState(null);
   useEffect(() => {
     setError(null);
-    if (!route.module) return;
+    if (!route.module) return undefined;
     if (loaded.has(route.module)) {
-      setComponent(() => loaded.get(route.module));
-      return;
+      setCurrent({ module: route.module, component: loaded.get(route.module) });
+      return undefined;
     }
-    setComponent(null);
+    let live = true;
     import(`./screens/${route.module}.js`).then(
       (mod) => {
         loaded.set(route.module, mod.default);
-        setComponent(() => mod.default);
+        if (live) setCurrent({ module: route.module, component: mod.default });
       },
-      (err) => setError(err),
+      (err) => live && setError(err),
     );
+    return () => {
+      live = false;
+    };
   }, [route.module]);
   if (!route.module) {
     return html`<section class="page"><h1>${tr("页面不存在", "Page not found")}</h1>
       <p><a href="#/">${tr("返回首页", "Back to the ledger")}</a></p></section>`;
   }
   if (error) return html`<${ErrorBox} error=${tr("页面加载失败", "the page failed to load")} />`;
-  if (!component) return html`<${Loading} />`;
-  const Component = component;
+  const ready = current && current.module === route.module ? current.component : loaded.get(route.module);
+  if (!ready) return html`<${Loading} />`;
+  const Component = ready;
   return html`<${Component} params=${route.params} query=${route.query} key=${location.hash} />`;
 }
 
