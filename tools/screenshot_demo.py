@@ -1,4 +1,4 @@
-"""Render `jiandu demo` as an SVG terminal screenshot for the README (docs/img/demo.svg).
+"""Render `jiandu demo` as an SVG terminal screenshot for docs/user/demo.md (docs/img/demo.svg).
 
 JIANDU_HOME=$(mktemp -d) .venv/bin/python tools/screenshot_demo.py
 """

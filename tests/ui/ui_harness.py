@@ -84,6 +84,7 @@ def start_demo_server(root: Path) -> Iterator[DemoServer]:
     from jiandu.demo.province import DEFAULT_SEED
     from jiandu.demo.run import run_demo
     from jiandu.web.app import create_app
+    from jiandu.web.ratelimit import SlidingWindow
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("JIANDU_HOME", str(root / "home"))
@@ -93,6 +94,9 @@ def start_demo_server(root: Path) -> Iterator[DemoServer]:
     report = run_demo(settings, size=DEMO_SIZE, seed=DEFAULT_SEED)
     accounts = {a.username: Account(a.username, a.password, a.unit_id) for a in report.accounts}
     app = create_app(settings)
+    # Every test signs in from 127.0.0.1: more than the 20 a minute one address may try.
+    # The limit itself is tested in tests/web/test_attacks.py.
+    app.state.jiandu.sign_in_limit = SlidingWindow(10_000, 60.0)
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")

@@ -142,9 +142,11 @@ function SignIn() {
 
 function LangSwitch() {
   const other = lang() === "zh" ? "en" : "zh";
+  // The button's name is its visible text, in the language it switches to.
   return html`<button type="button" class="btn btn-link lang-switch" data-testid="lang-switch"
-    onClick=${() => setLang(other)} aria-label=${tr("切换到英文", "Switch to Chinese")}>
-    ${lang() === "zh" ? "English" : "中文"}</button>`;
+    onClick=${() => setLang(other)} lang=${other === "en" ? "en" : "zh-CN"}
+    title=${tr("切换到英文界面", "Switch to the Chinese interface")}>
+    ${other === "en" ? "English" : "中文"}</button>`;
 }
 
 function Layout({ route }) {

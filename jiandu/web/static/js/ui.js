@@ -137,7 +137,9 @@ export function Table({ columns, rows, rowKey = "id", onRow, selected, onSelect,
     else next.add(key);
     onSelect(next);
   };
-  return html`<div class="table-wrap"><table class="table" data-testid=${testid}>
+  // The wrapper scrolls sideways on narrow screens: focusable, so keyboards can scroll it.
+  return html`<div class="table-wrap" tabindex="0" role="region"
+      aria-label=${caption || tr("表格", "table")}><table class="table" data-testid=${testid}>
     ${caption ? html`<caption>${caption}</caption>` : null}
     <thead><tr>
       ${onSelect ? html`<th scope="col" class="col-check"><input type="checkbox" aria-label=${tr("全选", "select all")}
