@@ -2,11 +2,12 @@
 
 Evidence is read from the clue's latest snapshot (the rows its last changed run saw).
 Unless unmasking is asked for — and allowed: `pii.unmask`, audited as `pii.unmask` —
-it is masked the way a run's hits are (`jiandu.security.approvals.mask_hits`): PII
-columns of the run's source dataset types masked by class, other text scrubbed of ID
-and phone numbers, the row's names hidden inside its title; the subject key is masked
-with the row (it is often an ID number). Masking runs over all clues of one model and
-source set at once (Arrow), not clue by clue.
+it is masked the way a run's hits are (`jiandu.security.approvals.mask_hits`): columns
+holding PII masked by class (traced through the run's model version to the fields of its
+source dataset types, `jiandu.models.lineage`; by column name when that version is
+unknown), other text scrubbed of ID and phone numbers, the row's names hidden inside its
+title; the subject key is masked with the row (it is often an ID number). Masking runs
+over all clues of one model version and source set at once (Arrow), not clue by clue.
 
 The export contract (docs/dev/contracts.md, DESIGN.md): each JSONL line has at least
 `model_id`, `subject_type`, `subject_key`, `title`, `severity`, `status` and
@@ -36,6 +37,7 @@ from jiandu.catalog.registry import all_types
 from jiandu.clues.errors import ClueError
 from jiandu.clues.service import describe, list_clues
 from jiandu.config import Settings
+from jiandu.models.lineage import run_lineage
 from jiandu.security import audit
 from jiandu.security.approvals import mask_hits
 from jiandu.security.masking import defuse_formula
@@ -121,18 +123,21 @@ def mask_clues(
     """Masked (subject_key, title) and evidence rows per clue id (module docstring)."""
     types = all_types(settings)
     run_ids = sorted({clue.last_run_id for clue in clues})
-    sources: dict[str, tuple[str, ...]] = {}
+    sources: dict[str, tuple[int, tuple[str, ...]]] = {}
     for start in range(0, len(run_ids), 1_000):
         chunk = run_ids[start : start + 1_000]
         for run in session.scalars(select(ModelRun).where(ModelRun.id.in_(chunk))):
-            sources[run.id] = tuple(sorted(run.batches))
-    groups: dict[tuple[str, tuple[str, ...]], list[Clue]] = defaultdict(list)
+            sources[run.id] = (run.model_version, tuple(sorted(run.batches)))
+    groups: dict[tuple[str, int | None, tuple[str, ...]], list[Clue]] = defaultdict(list)
     for clue in clues:
-        groups[(clue.model_id, sources.get(clue.last_run_id, ()))].append(clue)
+        version, type_ids = sources.get(clue.last_run_id, (None, ()))
+        groups[(clue.model_id, version, type_ids)].append(clue)
     heads: dict[str, dict[str, Any]] = {}
     masked: dict[str, list[dict[str, Any]]] = {}
-    for (_model, type_ids), members in groups.items():
+    for (model_id, version, type_ids), members in groups.items():
         known = [types[t] for t in type_ids if t in types]
+        # Which columns hold names, ID or phone numbers, traced through the run's model.
+        lineage = None if version is None else run_lineage(session, model_id, version, types)
         rows: list[dict[str, Any]] = []
         owners: list[tuple[str, bool]] = []
         for clue in members:
@@ -148,7 +153,7 @@ def mask_clues(
                 owners.append((clue.id, False))
         if not rows:
             continue
-        hidden = mask_hits(_arrow_rows(rows), known).to_pylist()
+        hidden = mask_hits(_arrow_rows(rows), known, lineage).to_pylist()
         for (clue_id, is_head), row in zip(owners, hidden, strict=True):
             if is_head:
                 heads[clue_id] = {"subject_key": row.get("subject_key"), "title": row.get("title")}

@@ -35,9 +35,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal, Protocol, cast
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import select, update
@@ -79,6 +80,8 @@ XLSX_MAX_ROWS = 1_048_575
 # Cells starting with these are run as formulas by spreadsheet programs (CSV injection).
 # Hit columns written by the model runner that hold fixed vocabulary, never PII.
 _HIT_PLAIN_COLUMNS = frozenset({"branch", "subject_type", "severity"})
+# What a hit column's lineage may say (see `hits_policy`).
+_TREATMENTS = frozenset({"id", "contact", "name", "text", "drop"})
 
 
 class ApprovalRefused(SecurityError):
@@ -838,15 +841,23 @@ def _dataset_columns(
     return wanted
 
 
-def hits_policy(columns: Sequence[str], types: Sequence[DatasetType]) -> dict[str, ColumnTreatment]:
+def hits_policy(
+    columns: Sequence[str],
+    types: Sequence[DatasetType],
+    lineage: Mapping[str, str] | None = None,
+) -> dict[str, ColumnTreatment]:
     """Masking policy for a run's hits, whose columns are named by the model.
 
-    A column named like a PII field of a source type, or ending in "_<field>" (join
-    prefixes such as `d_id_card`), gets that field's class; a column derived from a PII
-    field is dropped; any other column except the runner's fixed vocabulary (branch,
-    subject_type, severity) is free text and scrubbed of ID and phone numbers — model
-    aliases and aggregates (`max(name)` as `holder`) cannot be traced to their field
-    here, so scrubbing is the floor for every column not recognised.
+    `lineage` (`HitLineage.columns` of `jiandu.models.lineage`: column -> id / contact /
+    name / text / drop, traced through the model's steps to the source fields) decides for
+    every column it names: model aliases and aggregates (`max(respondent_name)` as
+    `name`) are masked by the class of the field they come from. Columns it does not
+    name (no lineage given, an untraceable column) are judged by name: a column named
+    like a PII field of a source type, or ending in "_<field>" (join prefixes such as
+    `d_id_card`), gets that field's class; a column derived from a PII field is dropped;
+    any other column except the runner's fixed vocabulary (branch, subject_type,
+    severity) is free text and scrubbed of ID and phone numbers — the floor for every
+    column not recognised.
     """
     pii: dict[str, str] = {}
     derived: set[str] = set()
@@ -858,6 +869,10 @@ def hits_policy(columns: Sequence[str], types: Sequence[DatasetType]) -> dict[st
     policy: dict[str, ColumnTreatment] = {}
     for column in columns:
         if column in _HIT_PLAIN_COLUMNS:
+            continue
+        traced = (lineage or {}).get(column)
+        if traced in _TREATMENTS:
+            policy[column] = cast(ColumnTreatment, traced)
             continue
         if any(column == d or column.endswith("_" + d) for d in derived):
             policy[column] = "drop"
@@ -902,13 +917,66 @@ def _mask_names_in_text(
     return masked_table
 
 
-def mask_hits(table: pa.Table, sources: Sequence[DatasetType]) -> pa.Table:
+class TracedHits(Protocol):
+    """What a model's hit lineage says (`jiandu.models.lineage.HitLineage`): the class of
+    each hit column over all branches, and per branch id."""
+
+    @property
+    def columns(self) -> Mapping[str, str]: ...
+
+    @property
+    def branches(self) -> Mapping[str, Mapping[str, str]]: ...
+
+
+def _by_branch(
+    table: pa.Table,
+    masked: pa.Table,
+    policy: Mapping[str, str],
+    branches: Mapping[str, Mapping[str, str]],
+) -> pa.Table:
+    """Rows of a branch in which a PII column holds other data (an address where another
+    branch has a phone number) masked by that branch's own class, not the strictest."""
+    if "branch" not in table.column_names or not branches:
+        return masked
+    branch = table.column("branch")
+    for index, name in enumerate(masked.column_names):
+        treatment = policy.get(name)
+        if treatment not in ("id", "contact", "name"):
+            continue
+        column = masked.column(index)
+        changed = False
+        for branch_id, classes in branches.items():
+            own = classes.get(name)
+            if own is None or own == treatment or own not in _TREATMENTS - {"drop"}:
+                continue
+            rows = pc.fill_null(pc.equal(branch, pa.scalar(branch_id, branch.type)), False)
+            alternative = mask_arrow(table.select([name]), {name: own}).column(0)
+            column = pc.if_else(rows, alternative, column)
+            changed = True
+        if changed:
+            masked = masked.set_column(index, pa.field(name, pa.string()), column)
+    return masked
+
+
+def _mask_hit_table(
+    table: pa.Table, policy: Mapping[str, str], lineage: TracedHits | None
+) -> pa.Table:
+    masked = mask_arrow(table, policy)
+    if lineage is not None:
+        masked = _by_branch(table, masked, policy, lineage.branches)
+    return _mask_names_in_text(table, policy, masked)
+
+
+def mask_hits(
+    table: pa.Table, sources: Sequence[DatasetType], lineage: TracedHits | None = None
+) -> pa.Table:
     """A run's hits as a reader without unmasking may see them: the nested `evidence`
     column left out (its values are the columns beside it), PII masked by `hits_policy`
-    and the row's names hidden inside its title and other free text."""
+    (by the model's `lineage` where given: each row by its branch's classes) and the
+    row's names hidden inside its title and other free text."""
     table = table.drop_columns([c for c in table.column_names if c == "evidence"])
-    policy = hits_policy(table.column_names, sources)
-    return _mask_names_in_text(table, policy, mask_arrow(table, policy))
+    policy = hits_policy(table.column_names, sources, lineage.columns if lineage else None)
+    return _mask_hit_table(table, policy, lineage)
 
 
 def export_run_hits(
@@ -918,13 +986,16 @@ def export_run_hits(
     request_id: str,
     target: Path,
     *,
+    lineage: Callable[[ModelRun], TracedHits | None] | None = None,
     now: datetime | None = None,
 ) -> ExportResult:
     """Export the hits of the run an approved request names to `target`.
 
     Like `export_dataset`; the hits' nested `evidence` column is left out (its values
     are the evidence columns beside it) and PII is masked by `hits_policy`, with the
-    row's names also hidden inside its title and other free text.
+    row's names also hidden inside its title and other free text. `lineage` gives the
+    run's hit lineage (`jiandu.models.lineage.run_lineage`), asked only once the run is
+    known to be in the caller's scope.
     """
     moment = _now(now)
     request, found, unmasked = _start_export(session, principal, request_id, "run", moment)
@@ -944,7 +1015,8 @@ def export_run_hits(
                 f"命中结果中没有字段 {missing}", f"the hits have no columns {missing}"
             )
         columns = wanted
-    policy = hits_policy(columns, sources)
+    traced = lineage(run) if lineage is not None else None
+    policy = hits_policy(columns, sources, traced.columns if traced else None)
     if len(sources) != len(run.batches) and not unmasked:
         # A source type we cannot read (removed user type): its fields are unknown, so
         # every column it might have named is scrubbed at least.
@@ -959,7 +1031,7 @@ def export_run_hits(
             if unmasked:
                 yield table
             else:
-                yield _mask_names_in_text(table, policy, mask_arrow(table, policy))
+                yield _mask_hit_table(table, policy, traced)
 
     rows, digest = _write(
         target,
@@ -978,6 +1050,7 @@ __all__ = [
     "ApprovalRefused",
     "ExportError",
     "ExportResult",
+    "TracedHits",
     "consume",
     "decide",
     "export_dataset",

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -41,6 +41,14 @@ ROWS: list[dict[str, object]] = [
     {"id_card": ID_NO, "name": "欧阳娜娜", "amount": "2000.00", "x_备注": f"联系人 {PHONE_ID}"},
     {"id_card": PHONE_ID, "name": "=HYPERLINK(1)", "amount": "-3.50", "x_备注": None},
 ]
+
+
+@dataclass(frozen=True)
+class Traced:
+    """A model's hit lineage, as `jiandu.models.lineage.HitLineage` gives it."""
+
+    columns: Mapping[str, str]
+    branches: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -406,6 +414,91 @@ def test_run_hits_export_masks_title_and_keys(world: World, tmp_path: Path) -> N
     assert row["holder_phone"] == "138****5678"
     assert row["severity"] == "high"
     assert "欧阳娜娜" not in target.read_text(encoding="utf-8-sig")
+
+
+def test_run_hits_export_masks_by_the_runs_lineage(world: World, tmp_path: Path) -> None:
+    request_id = _request(world, object_kind="run", object_id="R1")
+    _decide(world, request_id)
+    target = tmp_path / "hits.csv"
+    asked: list[str] = []
+
+    def lineage(run: ModelRun) -> Traced:
+        asked.append(run.id)
+        # What the model's steps say, whatever the columns are called.
+        return Traced({"subject_key": "id", "holder_phone": "drop", "d_id_card": "text"})
+
+    with session_scope(world.engine) as session:
+        result = approvals.export_run_hits(
+            session,
+            world.settings,
+            world.principal(session, "pros"),
+            request_id,
+            target,
+            lineage=lineage,
+            now=NOW,
+        )
+    assert asked == ["R1"]
+    assert "holder_phone" not in result.columns  # lineage: derived from a PII field
+    row = _read_csv(target)[0]
+    assert row["subject_key"] == "330602********1234"
+    assert row["d_id_card"] == "330602********1234"  # free text, still scrubbed
+    assert row["name"] == "欧阳**"  # not in the lineage: matched by name
+    assert row["title"] == "欧阳**（330602********1234）死亡后仍领取养老金"
+
+
+def test_hits_policy_prefers_lineage_to_column_names() -> None:
+    pension = builtin_types()["pension_payment"]
+    columns = ["branch", "holder", "name", "id_card", "who", "title", "born", "plain"]
+    by_name = approvals.hits_policy(columns, [pension])
+    assert by_name["holder"] == "text" and by_name["name"] == "name"
+    traced = {"holder": "name", "name": "text", "who": "contact", "born": "drop", "plain": "?"}
+    policy = approvals.hits_policy(columns, [pension], traced)
+    assert policy == {
+        "holder": "name",  # max(name) AS holder
+        "name": "text",  # e.g. a company's name in a column called "name"
+        "id_card": "id",  # not traced: by name
+        "who": "contact",
+        "title": "text",
+        "born": "drop",
+        "plain": "text",  # an unknown class in the lineage is ignored
+    }
+
+
+def test_mask_hits_hides_an_aliased_name_and_the_same_name_in_the_title() -> None:
+    pension = builtin_types()["pension_payment"]
+    hits = pa.table(
+        {
+            "branch": ["main"],
+            "subject_key": [ID_NO],
+            "title": ["领取人欧阳娜娜死亡后仍领取养老金"],
+            "holder": ["欧阳娜娜"],
+        }
+    )
+    leaked = approvals.mask_hits(hits, [pension]).to_pylist()[0]
+    assert leaked["holder"] == "欧阳娜娜"  # by name alone, "holder" is free text
+    masked = approvals.mask_hits(hits, [pension], Traced({"holder": "name", "title": "text"}))
+    row = masked.to_pylist()[0]
+    assert row["holder"] == "欧阳**"
+    assert row["title"] == "领取人欧阳**死亡后仍领取养老金"
+    assert row["subject_key"] == "330602********1234"
+
+
+def test_mask_hits_masks_each_row_by_its_branchs_classes() -> None:
+    pension = builtin_types()["pension_payment"]
+    hits = pa.table(
+        {
+            "branch": ["phone", "address", None],
+            "title": ["电话13812345678", "住所绍兴市越城区人民路1号", "其他"],
+            "shared": ["13812345678", "绍兴市越城区人民路1号", "13912345678"],
+        }
+    )
+    traced = Traced(
+        {"shared": "contact", "title": "text"},
+        {"phone": {"shared": "contact"}, "address": {"shared": "text"}},
+    )
+    rows = approvals.mask_hits(hits, [pension], traced).to_pylist()
+    assert [r["shared"] for r in rows] == ["138****5678", "绍兴市越城区人民路1号", "139****5678"]
+    assert rows[0]["title"] == "电话138****5678"
 
 
 def test_export_kind_must_match_the_approval(world: World, tmp_path: Path) -> None:

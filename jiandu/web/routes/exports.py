@@ -16,6 +16,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
+from jiandu.catalog.registry import all_types
+from jiandu.models.lineage import run_lineage
 from jiandu.security import approvals
 from jiandu.security.errors import NotFound, SecurityError
 from jiandu.security.permissions import Permission
@@ -149,10 +151,24 @@ def download(
     folder = settings.staging_dir / f"export-{secrets.token_hex(8)}"
     folder.mkdir(parents=True)
     target = folder / f"{kind}-{stored.scope.get('object_id')}.{fmt}"
-    export = approvals.export_dataset if kind == "dataset" else approvals.export_run_hits
     try:
         with keeping_refusals(session):
-            result = export(session, settings, caller.principal, request_id, target)
+            if kind == "dataset":
+                result = approvals.export_dataset(
+                    session, settings, caller.principal, request_id, target
+                )
+            else:
+                types = all_types(settings)
+                result = approvals.export_run_hits(
+                    session,
+                    settings,
+                    caller.principal,
+                    request_id,
+                    target,
+                    lineage=lambda run: run_lineage(
+                        session, run.model_id, run.model_version, types
+                    ),
+                )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -44,6 +44,7 @@ from jiandu.jobs.runner import JobContext
 from jiandu.models import library_models
 from jiandu.models.compiler import compile_model
 from jiandu.models.errors import ModelError
+from jiandu.models.lineage import hit_lineage
 from jiandu.models.plan import CompiledModel
 from jiandu.models.registry import ModelEntry, content_hash, definition_of
 from jiandu.models.runner import (
@@ -576,7 +577,8 @@ def preview(body: PreviewRequest, request: Request, caller: Runner, session: Db)
     result = preview_model(workspace, entry, body.params, as_of=body.as_of, limit=body.limit)
     source_types = [types[t] for t in sorted(set(entry.spec.sources.values())) if t in types]
     table = pa.Table.from_pylist(result.hits) if result.hits else None
-    masked = mask_hits(table, source_types) if table is not None else None
+    lineage = hit_lineage(entry.spec, types)
+    masked = mask_hits(table, source_types, lineage) if table is not None else None
     audit.record(
         session, actor=principal.user_id, action="model.preview", object_kind="model",
         object_id=entry.id, unit_id=principal.unit_id,

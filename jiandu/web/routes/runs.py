@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from jiandu.catalog.registry import all_types
 from jiandu.models import library_models
 from jiandu.models.errors import ModelError
+from jiandu.models.lineage import run_lineage
 from jiandu.models.registry import get_model
 from jiandu.security import audit
 from jiandu.security.approvals import mask_hits
@@ -185,7 +186,8 @@ def run_hits(
     table = pq.read_table(settings.home / run.hits_path).slice(0, limit)
     if not unmask:
         types = all_types(settings)
-        table = mask_hits(table, [types[t] for t in sorted(run.batches) if t in types])
+        lineage = run_lineage(session, run.model_id, run.model_version, types)
+        table = mask_hits(table, [types[t] for t in sorted(run.batches) if t in types], lineage)
     audit.record(
         session, actor=principal.user_id, action="pii.unmask" if unmask else "run.read",
         object_kind="run", object_id=run.id, unit_id=principal.unit_id,
