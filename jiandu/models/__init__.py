@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 
 from jiandu.models.compiler import compile_model, resolve_params, validate_model
@@ -20,14 +21,20 @@ from jiandu.models.spec import ModelSpec, load_model_file, load_model_text, mode
 
 
 def library_models() -> dict[str, ModelSpec]:
-    """The built-in models shipped in jiandu/models/library, by id."""
+    """The built-in models shipped in jiandu/models/library, by id (a fresh dict each call;
+    the files are parsed and validated once per process: they ship with the package)."""
+    return dict(_library())
+
+
+@functools.cache
+def _library() -> tuple[tuple[str, ModelSpec], ...]:
     folder = resources.files("jiandu.models.library")
     found: dict[str, ModelSpec] = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith((".yaml", ".yml")):
             spec = load_model_text(entry.read_text(encoding="utf-8"), entry.name)
             found[spec.id] = spec
-    return found
+    return tuple(found.items())
 
 
 __all__ = [
