@@ -11,10 +11,12 @@ gives it a class:
   that class, or an expression or aggregate whose only values come from such fields
   (`max(respondent_name)`, `coalesce(owner_id_card, holder_id_card)`,
   `any_value(id_card)` in SQL). Values from fields of several classes
-  (`coalesce(name, id_card)`) get `name`, the strictest mask.
-- `text`: free text: a PII value combined with other text (`'被执行人' || name`, the
-  clue title), or no PII at all. Free text is scrubbed of ID and phone numbers, and the
-  row's own names (from its `name` columns) are hidden inside it.
+  (`coalesce(name, id_card)`) get `name`, the strictest mask. So do PII values joined
+  with nothing but literals (`'被执行人' || name`, `agent_name || '（' || agent_phone ||
+  '）'`): with no other column in it, the text is the personal data.
+- `text`: free text: a PII value combined with other columns' values (the clue title
+  over a case number and a finding), or no PII at all. Free text is scrubbed of ID and
+  phone numbers, and the row's own names (from its `name` columns) are hidden inside it.
 - `drop`: derived from a PII field without being it (`id_card_birth_date`, `year(...)`
   of it): left out of masked output, as for pool data.
 
@@ -263,7 +265,13 @@ class _Tracer:
                 return None
             kinds.append(kind)
         if leaves.combining and any(k in _PII or k == "text" for k in kinds):
-            return "drop" if "drop" in kinds else "text"
+            if "drop" in kinds:
+                return "drop"
+            if all(k in _PII for k in kinds):
+                # Personal data joined only with literals (`agent_name || '（' ||
+                # agent_phone || '）'`) is still personal data: the strictest mask.
+                return _combine(kinds)
+            return "text"
         return _combine(kinds)
 
 

@@ -911,7 +911,10 @@ def _mask_names_in_text(
             text = original
             for raw, hidden in zip(names, masked_names, strict=True):
                 if raw[row]:
+                    # The text was scrubbed of ID and phone numbers already: a name value
+                    # holding one ("黄文辉（15212348381）") appears in its scrubbed form.
                     text = text.replace(raw[row], hidden[row])
+                    text = text.replace(scrub_text(raw[row]), hidden[row])
             texts[row] = text
         masked_table = masked_table.set_column(index, column, pa.array(texts, pa.string()))
     return masked_table

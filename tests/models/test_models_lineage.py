@@ -174,13 +174,15 @@ def test_aliases_aggregates_and_concatenations_in_steps() -> None:
         "branch": "text",
         "subject_type": "text",
         "subject_key": "id",
-        "title": "text",  # a name inside literal text: scrubbed, the row's names hidden
+        # "{person}：{tag}" holds nothing but personal data and literals: masked whole
+        # (a title with any other column is free text, the row's names hidden inside).
+        "title": "name",
         "severity": "text",
         "person": "name",  # renamed twice: holder <- max(holder) <- name
         "who": "name",  # coalesce of two name fields
         "people": "text",  # a count of names is not a name
         "unnamed": "text",  # a condition on a name is not a name
-        "tag": "text",  # '领取人' || name
+        "tag": "name",  # '领取人' || name: personal data joined only with literals
         "mixed": "name",  # name or ID number: the strictest mask
         "region": "id",  # a piece of an ID number is masked as one
         "kind": "text",  # the CASE tests the name; its values are literals
@@ -261,7 +263,8 @@ def test_sql_models_are_traced_through_ctes_subqueries_and_stars() -> None:
         "anyid": "id",
     }
     assert traced["born"] == "drop"  # derived from the ID number: left out when masked
-    assert traced["n"] == "text" and traced["label"] == "text"
+    assert traced["n"] == "text"
+    assert traced["label"] == "id"  # '编号' || max(id_card): an ID number with a literal
     assert traced["sub"] == "name"  # a scalar subquery over a CTE
 
     star = _spec(

@@ -483,6 +483,20 @@ def test_mask_hits_hides_an_aliased_name_and_the_same_name_in_the_title() -> Non
     assert row["subject_key"] == "330602********1234"
 
 
+def test_a_name_value_holding_a_phone_is_hidden_in_the_scrubbed_title() -> None:
+    registry = builtin_types()["company_registry"]
+    hits = pa.table(
+        {
+            "branch": ["shared_agent"],
+            "title": ["登记代理人“黄文辉（15212344461）”名下8家企业无人参保"],
+            "shared_value": ["黄文辉（15212344461）"],  # agent_name || '（' || agent_phone || '）'
+        }
+    )
+    row = approvals.mask_hits(hits, [registry], Traced({"shared_value": "name"})).to_pylist()[0]
+    assert "黄文辉" not in row["title"] and "15212344461" not in row["title"]
+    assert row["title"].startswith("登记代理人“黄*") and row["shared_value"].startswith("黄*")
+
+
 def test_mask_hits_masks_each_row_by_its_branchs_classes() -> None:
     pension = builtin_types()["pension_payment"]
     hits = pa.table(
