@@ -30,7 +30,7 @@ import io
 import json
 import os
 import secrets
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -890,14 +890,19 @@ def hits_policy(
 
 
 def _mask_names_in_text(
-    table: pa.Table, policy: Mapping[str, str], masked_table: pa.Table
+    table: pa.Table,
+    policy: Mapping[str, str],
+    masked_table: pa.Table,
+    also: Iterable[str] = (),
 ) -> pa.Table:
-    """Replace the row's own name values inside its free-text columns (e.g. the title).
+    """Replace the row's own name values inside its free-text columns (e.g. the title),
+    and inside the columns in `also` (free text in some branches of the model).
 
     Names cannot be found in text by pattern; the row's name columns say what to hide.
     """
     name_columns = [c for c, t in policy.items() if t == "name" and c in table.column_names]
-    text_columns = [c for c, t in policy.items() if t == "text" and c in masked_table.column_names]
+    wanted = {c for c, t in policy.items() if t == "text"} | set(also)
+    text_columns = [c for c in masked_table.column_names if c in wanted]
     if not name_columns or not text_columns:
         return masked_table
     names = [table.column(c).to_pylist() for c in name_columns]
@@ -965,9 +970,14 @@ def _mask_hit_table(
     table: pa.Table, policy: Mapping[str, str], lineage: TracedHits | None
 ) -> pa.Table:
     masked = mask_arrow(table, policy)
+    branch_text: set[str] = set()
     if lineage is not None:
         masked = _by_branch(table, masked, policy, lineage.branches)
-    return _mask_names_in_text(table, policy, masked)
+        # A column that is free text in some branch was masked as text in those rows: the
+        # row's names must be hidden inside it too (in the other rows it holds none).
+        branch_text = {c for classes in lineage.branches.values()
+                       for c, t in classes.items() if t == "text"}  # fmt: skip
+    return _mask_names_in_text(table, policy, masked, branch_text)
 
 
 def mask_hits(

@@ -497,6 +497,28 @@ def test_a_name_value_holding_a_phone_is_hidden_in_the_scrubbed_title() -> None:
     assert row["title"].startswith("登记代理人“黄*") and row["shared_value"].startswith("黄*")
 
 
+def test_a_column_that_is_free_text_in_one_branch_hides_the_rows_names() -> None:
+    pension = builtin_types()["pension_payment"]
+    hits = pa.table(
+        {
+            "branch": ["not_transferred", "buyer_is_debtor"],
+            "owner_name": ["谭云晓", "欧阳娜娜"],
+            # One branch writes a sentence around the name, another only names (name class).
+            "finding": ["成交后138天仍登记在谭云晓名下", "欧阳娜娜"],
+        }
+    )
+    traced = Traced(
+        {"owner_name": "name", "finding": "name"},
+        {
+            "not_transferred": {"owner_name": "name", "finding": "text"},
+            "buyer_is_debtor": {"owner_name": "name", "finding": "name"},
+        },
+    )
+    rows = approvals.mask_hits(hits, [pension], traced).to_pylist()
+    assert rows[0]["finding"] == "成交后138天仍登记在谭**名下"
+    assert rows[1]["finding"] == "欧阳**"
+
+
 def test_mask_hits_masks_each_row_by_its_branchs_classes() -> None:
     pension = builtin_types()["pension_payment"]
     hits = pa.table(
