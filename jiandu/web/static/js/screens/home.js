@@ -204,9 +204,17 @@ function Ledger({ query }) {
   const last = useRef(null);
   if (data) last.current = data;
   const shown = data || last.current;
-  // Keep the filters in the address (to bookmark or share) without reloading the screen.
+  // Keep the filters in the address (to bookmark or share) without reloading the screen:
+  // only when they change, and only while the address is still this screen's (the user
+  // may have moved on before this effect ran; rewriting it would pull them back).
+  const mounted = useRef(false);
   useEffect(() => {
-    history.replaceState(null, "", `#/${qs(filters)}`);
+    if (!mounted.current) {
+      mounted.current = true;
+      return;
+    }
+    const here = location.hash.replace(/^#/, "") || "/";
+    if (here === "/" || here.startsWith("/?")) history.replaceState(null, "", `#/${qs(filters)}`);
   }, [filters.from, filters.to, filters.unit]);
   const apply = (next) => setFilters((old) => ({ ...old, ...next }));
   const filterBar = html`<div class="row ledger-filters">
