@@ -390,8 +390,11 @@ def _nothing_accepted(
     reason_en = (
         f"; most common: field {top['field']} {top['en']} ({top['count']} rows)" if top else ""
     )
+    # Named relative to JIANDU_HOME: the message also reaches web users, who must not
+    # learn the server's folders.
+    where = f"JIANDU_HOME/{kept.relative_to(settings.home).as_posix()}"
     return IngestError(
-        f"全部 {quality['rows_read']} 行均未通过校验，未提交任何批次{reason_zh}。被拒行见 {kept}",
+        f"全部 {quality['rows_read']} 行均未通过校验，未提交任何批次{reason_zh}。被拒行见 {where}",
         f"all {quality['rows_read']} rows were rejected, nothing was committed{reason_en}. "
-        f"Rejected rows: {kept}",
+        f"Rejected rows: {where}",
     )

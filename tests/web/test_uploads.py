@@ -324,6 +324,8 @@ def test_a_failing_import_ends_as_a_failed_job(province: Province, tmp_path: Pat
     assert job["status"] == "failed"
     assert "未提交任何批次" in job["error_zh"]
     assert "nothing was committed" in job["error_en"]
+    home = str(province.settings.home)
+    assert home not in job["error_zh"] and home not in job["error_en"]  # no server folders
     # the upload stays so the person can fix the mapping and try again
     assert _ok(client.get(f"/api/uploads/{state['id']}"))["job_id"] == job["id"]
     failed = [b for b in _ok(client.get("/api/datasets/pension_payment/batches"))
