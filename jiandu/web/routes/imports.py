@@ -10,16 +10,21 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from sqlalchemy.orm import Session
 
+from jiandu.catalog.dataset_type import DatasetType
 from jiandu.catalog.registry import all_types
+from jiandu.config import Settings
 from jiandu.errors import JianduError
 from jiandu.ingest.importer import ImportRequest, import_batch
 from jiandu.security import audit
 from jiandu.security.errors import NotFound
 from jiandu.security.permissions import Permission
+from jiandu.security.principal import Principal
 from jiandu.security.scope import sees
 from jiandu.store.schema import Dataset
 from jiandu.web.guard import Caller, Db, app_state, requires
@@ -52,6 +57,38 @@ def safe_name(raw: str | None) -> str:
     return name
 
 
+def importable_type(
+    settings: Settings, session: Session, principal: Principal, type_id: str
+) -> DatasetType:
+    """The dataset type `type_id`, if the caller may import into it: its dataset, once it
+    exists, must be within the caller's scope (else 'not found', like a missing type)."""
+    types = all_types(settings)
+    if type_id not in types:
+        raise NotFound("dataset_type", type_id)
+    existing = session.get(Dataset, type_id)
+    if existing is not None and not sees(
+        session, principal, "dataset", existing.id, existing.owner_unit
+    ):
+        raise NotFound("dataset", type_id)
+    return types[type_id]
+
+
+def save_upload(file: UploadFile, target: Path) -> int:
+    """Stream an uploaded file to `target` in 1 MiB chunks; its size in bytes, or
+    UploadRefused past `MAX_UPLOAD_BYTES` (the caller removes what was written)."""
+    copied = 0
+    with target.open("wb") as out:
+        while chunk := file.file.read(1 << 20):
+            copied += len(chunk)
+            if copied > MAX_UPLOAD_BYTES:
+                raise UploadRefused(
+                    f"文件过大（上限 {MAX_UPLOAD_BYTES // 1024**3} GiB）",
+                    f"file too large (limit {MAX_UPLOAD_BYTES // 1024**3} GiB)",
+                )
+            out.write(chunk)
+    return copied
+
+
 @router.post("", status_code=201)
 def upload(
     request: Request,
@@ -64,14 +101,8 @@ def upload(
     """Import one uploaded file as a batch of `dataset_type`."""
     principal = caller.principal
     settings = app_state(request).settings
-    types = all_types(settings)
-    if dataset_type not in types:
-        raise NotFound("dataset_type", dataset_type)
+    target_type = importable_type(settings, session, principal, dataset_type)
     existing = session.get(Dataset, dataset_type)
-    if existing is not None and not sees(
-        session, principal, "dataset", existing.id, existing.owner_unit
-    ):
-        raise NotFound("dataset", dataset_type)
     name = safe_name(file.filename)
     # The import writes the store through its own connection: end this transaction first
     # (it holds SQLite's write lock since the guard touched the session row).
@@ -80,17 +111,11 @@ def upload(
     folder.mkdir(parents=True)
     target = folder / name
     try:
-        with target.open("wb") as out:
-            copied = 0
-            while chunk := file.file.read(1 << 20):
-                copied += len(chunk)
-                if copied > MAX_UPLOAD_BYTES:
-                    raise UploadRefused("文件过大", "file too large")
-                out.write(chunk)
+        save_upload(file, target)
         result = import_batch(
             settings,
             ImportRequest(
-                dataset_type=types[dataset_type],
+                dataset_type=target_type,
                 files=(target,),
                 source_name=source,
                 user=principal.user_id,

@@ -68,7 +68,7 @@ from jiandu.security.scope import sees
 from jiandu.store.db import session_scope
 from jiandu.store.schema import Dataset, Job
 from jiandu.web.guard import Caller, Db, app_state, denied, job_runner, requires
-from jiandu.web.routes.imports import MAX_UPLOAD_BYTES, UploadRefused, safe_name
+from jiandu.web.routes.imports import UploadRefused, importable_type, safe_name, save_upload
 
 router = APIRouter(prefix="/api/uploads", tags=["uploads"])
 
@@ -208,22 +208,6 @@ def _upload_for(settings: Settings, principal: Principal, upload_id: str) -> _Up
     if upload is None or upload.owner != principal.user_id:
         raise NotFound("upload", upload_id)
     return upload
-
-
-def _dataset_type(
-    settings: Settings, session: Session, principal: Principal, type_id: str
-) -> DatasetType:
-    """The dataset type, if the caller may import into it (its dataset, once it exists,
-    must be within the caller's scope)."""
-    types = all_types(settings)
-    if type_id not in types:
-        raise NotFound("dataset_type", type_id)
-    existing = session.get(Dataset, type_id)
-    if existing is not None and not sees(
-        session, principal, "dataset", existing.id, existing.owner_unit
-    ):
-        raise NotFound("dataset", type_id)
-    return types[type_id]  # fmt: skip
 
 
 def _field_entry(spec: Any) -> dict[str, Any]:
@@ -392,7 +376,7 @@ def create_upload(
     """Stage one file for `dataset_type` and detect its tables, headers and mapping."""
     principal = caller.principal
     settings = app_state(request).settings
-    target_type = _dataset_type(settings, session, principal, dataset_type)
+    target_type = importable_type(settings, session, principal, dataset_type)
     name = safe_name(file.filename)
     sweep_expired(settings, session)
     # Reading and detecting a large file takes a while: end this transaction first (it
@@ -413,15 +397,7 @@ def create_upload(
         folder=folder,
     )
     try:
-        with upload.file.open("wb") as out:
-            while chunk := file.file.read(1 << 20):
-                upload.size += len(chunk)
-                if upload.size > MAX_UPLOAD_BYTES:
-                    raise UploadRefused(
-                        f"文件过大（上限 {MAX_UPLOAD_BYTES // 1024**3} GiB）",
-                        f"file too large (limit {MAX_UPLOAD_BYTES // 1024**3} GiB)",
-                    )
-                out.write(chunk)
+        upload.size = save_upload(file, upload.file)
         upload.tables = _detect(settings, upload, target_type)
         upload.save()
     except BaseException:
@@ -435,7 +411,7 @@ def get_upload(upload_id: str, request: Request, caller: Importer, session: Db) 
     """One of the caller's uploads: what was detected, suggested and last chosen."""
     settings = app_state(request).settings
     upload = _upload_for(settings, caller.principal, upload_id)
-    dataset_type = _dataset_type(settings, session, caller.principal, upload.dataset_type)
+    dataset_type = importable_type(settings, session, caller.principal, upload.dataset_type)
     return _state(upload, dataset_type)
 
 
@@ -469,7 +445,7 @@ def preview_upload(
     principal = caller.principal
     settings = app_state(request).settings
     upload = _upload_for(settings, principal, upload_id)
-    dataset_type = _dataset_type(settings, session, principal, upload.dataset_type)
+    dataset_type = importable_type(settings, session, principal, upload.dataset_type)
     if body.unmask and not principal.can(Permission.PII_UNMASK):
         raise denied(request, session, caller, Permission.PII_UNMASK, "pii.unmask")
     _choose(upload, dataset_type, body)
@@ -613,7 +589,7 @@ def commit_upload(
     state = app_state(request)
     settings, engine = state.settings, state.engine
     upload = _upload_for(settings, principal, upload_id)
-    dataset_type = _dataset_type(settings, session, principal, upload.dataset_type)
+    dataset_type = importable_type(settings, session, principal, upload.dataset_type)
     if _job_active(session, upload.job_id):
         raise UploadBusy(
             "此文件正在导入，请等待该任务结束", "this upload is already being imported"
