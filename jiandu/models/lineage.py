@@ -36,7 +36,6 @@ version, content and source types.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import threading
@@ -52,12 +51,11 @@ from sqlglot.errors import SqlglotError
 
 from jiandu.catalog.dataset_type import DatasetType
 from jiandu.fields.registry import get_type
-from jiandu.models import library_models
 from jiandu.models.compiler import compile_model
 from jiandu.models.errors import ModelError
 from jiandu.models.expressions import CONTAINS_ANY
-from jiandu.models.spec import ModelSpec, parse_model
-from jiandu.store.schema import Model
+from jiandu.models.registry import get_model
+from jiandu.models.spec import ModelSpec
 
 #: What masking does with a hit column (the `ColumnTreatment`s of jiandu.security.masking).
 HitClass = Literal["id", "contact", "name", "text", "drop"]
@@ -359,28 +357,15 @@ def hit_lineage(spec: ModelSpec, types: Mapping[str, DatasetType]) -> HitLineage
     return found
 
 
-@functools.cache
-def _library() -> dict[str, ModelSpec]:
-    # Built-in models ship with the package: read once per process.
-    return library_models()
-
-
 def run_lineage(
     session: Session, model_id: str, version: int, types: Mapping[str, DatasetType]
 ) -> HitLineage | None:
     """The hit lineage of the model version a run used (stored, else built in), or None
     when that version is not known or does not compile (masking then matches names)."""
-    row = session.get(Model, (model_id, version))
-    spec: ModelSpec | None
-    if row is not None:
-        try:
-            spec = parse_model(row.definition, f"model {model_id} v{version}")
-        except ModelError:
-            return None
-    else:
-        spec = _library().get(model_id)
-        if spec is None or spec.version != version:
-            return None
+    try:
+        spec = get_model(session, model_id, version).spec
+    except ModelError:
+        return None
     return hit_lineage(spec, types)
 
 

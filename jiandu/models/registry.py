@@ -66,7 +66,8 @@ def content_hash(spec: ModelSpec) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _stored_spec(row: Model) -> ModelSpec:
+def stored_spec(row: Model) -> ModelSpec:
+    """The validated spec of a stored model version."""
     return parse_model(row.definition, f"model {row.id} v{row.version}")
 
 
@@ -86,7 +87,7 @@ def shared_with_everyone(row: Model) -> bool:
 def model_versions(session: Session, model_id: str) -> list[ModelEntry]:
     """Every version of a model id, lowest first (library and imported together)."""
     rows = session.scalars(select(Model).where(Model.id == model_id).order_by(Model.version))
-    imported = [ModelEntry(_stored_spec(row), "imported") for row in rows]
+    imported = [ModelEntry(stored_spec(row), "imported") for row in rows]
     library = [
         e for e in _library_versions(model_id) if e.version not in {i.version for i in imported}
     ]
@@ -131,7 +132,7 @@ def available_models(session: Session) -> dict[str, ModelEntry]:
             continue
         current = found.get(row.id)
         if current is None or row.version >= current.version:
-            found[row.id] = ModelEntry(_stored_spec(row), "imported")
+            found[row.id] = ModelEntry(stored_spec(row), "imported")
     return dict(sorted(found.items()))
 
 
@@ -159,7 +160,7 @@ def import_model(
     row = session.get(Model, (spec.id, spec.version))
     if row is not None:
         _same_or_refuse(spec, row.content_hash == digest, "已导入 imported")
-        return ImportOutcome(ModelEntry(_stored_spec(row), "imported"), created=False)
+        return ImportOutcome(ModelEntry(stored_spec(row), "imported"), created=False)
     session.add(
         Model(
             id=spec.id,

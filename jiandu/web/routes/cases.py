@@ -39,10 +39,10 @@ from jiandu.store.schema import (
     Clue,
     OrgUnit,
     SupervisionCase,
-    UserAccount,
     utcnow,
 )
 from jiandu.web.guard import Caller, Db, app_state, requires
+from jiandu.web.names import display_names
 from jiandu.web.routes.clues import masked_clues
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
@@ -238,11 +238,7 @@ def detail(case_id: str, request: Request, caller: Read, session: Db) -> dict[st
     record = case_json(session, case)
     record["documents"] = [document_json(d) for d in service.documents(session, principal, case.id)]
     record["history"] = [event_json(e) for e in service.history(session, principal, case.id)]
-    actors = {e["actor"] for e in record["history"]}
-    query = select(UserAccount.id, UserAccount.display_name).where(
-        UserAccount.id.in_(sorted(a for a in actors if a))
-    )
-    names = {user_id: name for user_id, name in session.execute(query)}
+    names = display_names(session, (e["actor"] for e in record["history"]))
     for event in record["history"]:
         event["actor_name"] = names.get(event["actor"] or "")
     # The clues, as the caller may see them (masked; a clue it may not read is left out).

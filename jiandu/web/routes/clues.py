@@ -66,6 +66,7 @@ from jiandu.store.schema import (
     utcnow,
 )
 from jiandu.web.guard import Caller, Db, app_state, requires
+from jiandu.web.names import display_names
 
 router = APIRouter(prefix="/api/clues", tags=["clues"])
 
@@ -346,19 +347,11 @@ def _unit_names(session: Session) -> dict[str, str]:
     return {unit_id: name for unit_id, name in session.execute(select(OrgUnit.id, OrgUnit.name))}
 
 
-def _user_names(session: Session, ids: set[str]) -> dict[str, str]:
-    wanted = sorted(i for i in ids if i)
-    if not wanted:
-        return {}
-    query = select(UserAccount.id, UserAccount.display_name).where(UserAccount.id.in_(wanted))
-    return {user_id: name for user_id, name in session.execute(query)}
-
-
 def _named(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Clue rows with the names of their holder and owner units and their assignee."""
     units = _unit_names(session)
     root = root_unit_id(session)
-    users = _user_names(session, {r["assignee_id"] for r in rows if r.get("assignee_id")})
+    users = display_names(session, {r["assignee_id"] for r in rows if r.get("assignee_id")})
     for row in rows:
         holder = row["holder_unit"] or row["owner_unit"] or root
         row["holder_unit_name"] = units.get(holder or "", holder)
@@ -717,7 +710,7 @@ def detail(
         for t in transfers.transfers_of(session, principal, clue.id)
     ]
     actors = {e["actor"] for e in record["history"]} | {t["sent_by"] for t in record["transfers"]}
-    names = _user_names(session, {a for a in actors if a} | {clue.assignee_id or ""})
+    names = display_names(session, {a for a in actors if a} | {clue.assignee_id or ""})
     for event in record["history"]:
         event["actor_name"] = names.get(event["actor"] or "")
     record["graph"] = _graph(session, request, clue, record["evidence"])

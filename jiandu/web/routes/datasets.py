@@ -27,8 +27,9 @@ from jiandu.security.masking import dataset_policy, mask_arrow, mask_value
 from jiandu.security.permissions import Permission
 from jiandu.security.scope import dataset_for, root_unit_id, visible_datasets
 from jiandu.store import pool_catalog
-from jiandu.store.schema import Batch, Dataset, OrgUnit, UserAccount
+from jiandu.store.schema import Batch, Dataset
 from jiandu.web.guard import Caller, Db, app_state, denied, requires
+from jiandu.web.names import display_names, unit_names
 from jiandu.workspace import Workspace
 
 router = APIRouter(prefix="/api/datasets", tags=["datasets"])
@@ -87,14 +88,8 @@ def _directory_facts(session: Session, dataset_ids: list[str]) -> dict[str, dict
 
 
 def _unit_names(session: Session, unit_ids: set[str | None]) -> dict[str, str]:
-    wanted = {u for u in unit_ids if u is not None}
-    root = root_unit_id(session)
-    if root is not None:
-        wanted.add(root)
-    if not wanted:
-        return {}
-    rows = session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(wanted)))
-    return {unit_id: name for unit_id, name in rows}
+    # The root too: a dataset without an owner belongs to it.
+    return unit_names(session, {*unit_ids, root_unit_id(session)})
 
 
 def _owner_name(session: Session, names: dict[str, str], owner_unit: str | None) -> str | None:
@@ -311,13 +306,7 @@ def _batch_entry(batch: Batch, people: dict[str, str]) -> dict[str, Any]:
 
 
 def _people(session: Session, batches: list[Batch]) -> dict[str, str]:
-    ids = {b.created_by for b in batches if b.created_by}
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(UserAccount.id, UserAccount.display_name).where(UserAccount.id.in_(ids))
-    )
-    return {user_id: name for user_id, name in rows}
+    return display_names(session, (b.created_by for b in batches))
 
 
 @router.get("/{dataset_id}/batches")

@@ -46,7 +46,7 @@ from jiandu.models.compiler import compile_model
 from jiandu.models.errors import ModelError
 from jiandu.models.lineage import hit_lineage
 from jiandu.models.plan import CompiledModel
-from jiandu.models.registry import ModelEntry, content_hash, definition_of
+from jiandu.models.registry import ModelEntry, content_hash, definition_of, stored_spec
 from jiandu.models.runner import (
     MissingDataError,
     ModelRunError,
@@ -73,8 +73,9 @@ from jiandu.security.principal import Principal
 from jiandu.security.scope import dataset_for, owner
 from jiandu.store import pool_catalog
 from jiandu.store.db import session_scope
-from jiandu.store.schema import Model, ModelRun, OrgUnit, utcnow
+from jiandu.store.schema import Model, ModelRun, utcnow
 from jiandu.web.guard import Caller, Db, app_state, denied, job_runner, requires
+from jiandu.web.names import unit_names
 from jiandu.web.routes.runs import run_summary, usernames, visible_runs
 from jiandu.workspace import Workspace
 
@@ -183,14 +184,10 @@ def _row_visible(session: Session, principal: Principal, row: Model) -> bool:
     return principal.sees_unit(owner(session, row.owner_unit))
 
 
-def _stored_spec(row: Model) -> ModelSpec:
-    return parse_model(row.definition, f"model {row.id} v{row.version}")
-
-
 def visible_versions(session: Session, principal: Principal, model_id: str) -> list[Version]:
     """The versions of `model_id` the caller may see, lowest first."""
     rows = list(session.scalars(select(Model).where(Model.id == model_id)))
-    found = {r.version: Version(ModelEntry(_stored_spec(r), "imported"), r) for r in rows
+    found = {r.version: Version(ModelEntry(stored_spec(r), "imported"), r) for r in rows
              if _row_visible(session, principal, r)}  # fmt: skip
     library = library_models().get(model_id)
     if library is not None and library.version not in {r.version for r in rows}:
@@ -236,14 +233,6 @@ def check_readable(session: Session, principal: Principal, spec: ModelSpec) -> N
 
 
 # ------------------------------------------------------------------------ shapes
-
-
-def _unit_names(session: Session, ids: set[str | None]) -> dict[str, str]:
-    wanted = {i for i in ids if i}
-    if not wanted:
-        return {}
-    rows = session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(wanted)))
-    return {unit_id: name for unit_id, name in rows}
 
 
 def _datasets(spec: ModelSpec, types: dict[str, DatasetType]) -> list[dict[str, str]]:
@@ -374,7 +363,7 @@ def list_models(
         for run in runs:
             last.setdefault(run.model_id, run)
     rows = [v.row for v in newest if v.row is not None]
-    units = _unit_names(session, {r.owner_unit for r in rows})
+    units = unit_names(session, {r.owner_unit for r in rows})
     names = usernames(session, {r.created_by for r in rows} | {r.created_by for r in last.values()})
     return [
         {
@@ -449,7 +438,7 @@ def get_model_detail(
     item, versions = version_for(session, principal, model_id, version)
     types = all_types(app_state(request).settings)
     rows = [v.row for v in versions if v.row is not None]
-    units = _unit_names(session, {r.owner_unit for r in rows})
+    units = unit_names(session, {r.owner_unit for r in rows})
     names = usernames(session, {r.created_by for r in rows})
     spec = item.entry.spec
     steps: list[dict[str, Any]] = []
