@@ -28,8 +28,9 @@ class InitReport:
 
 
 def _committed_dirs(engine: Engine) -> set[str]:
+    # Replaced batches (superseded recomputations of a derived dataset) keep their data.
     with session_scope(engine) as session:
-        return {path for _dataset, _batch, path in pool_catalog.committed_batches(session)}
+        return pool_catalog.kept_batch_paths(session)
 
 
 def init_workspace(settings: Settings) -> InitReport:

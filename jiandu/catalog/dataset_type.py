@@ -228,6 +228,11 @@ class DatasetType(BaseModel):
         description="field-name lists that identify a record, for duplicate detection",
     )
     version: int = Field(default=1, ge=1)
+    derived: bool = Field(
+        default=False,
+        description="computed by jiandu from other datasets (e.g. near_duplicate_group), "
+        "never imported by hand",
+    )
 
     @field_validator("id")
     @classmethod
@@ -289,6 +294,17 @@ class DatasetType(BaseModel):
             f"数据类型 {self.id} 没有字段 {name!r}；可用字段：{', '.join(self.field_names)}",
             f"dataset type {self.id} has no field {name!r}; fields: {', '.join(self.field_names)}",
         )
+
+    def check_importable(self) -> None:
+        """CatalogError when this type may not be imported by hand (a derived type)."""
+        if self.derived:
+            raise CatalogError(
+                f"数据类型 {self.id}（{self.name_zh}）由系统根据其他数据计算生成，不能手工导入；"
+                "导入其来源数据后会自动更新",
+                f"dataset type {self.id} ({self.name_en}) is computed by jiandu from other "
+                "datasets and cannot be imported by hand; it is brought up to date after its "
+                "sources are imported",
+            )
 
     @property
     def field_names(self) -> list[str]:

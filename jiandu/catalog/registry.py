@@ -210,6 +210,13 @@ def register_type(settings: Settings, path: Path) -> DatasetType:
             f"a user type cannot replace the built-in type {dataset_type.id}; choose another id",
             location=where,
         )
+    if dataset_type.derived:
+        raise CatalogError(
+            "derived（由系统计算的数据类型）只用于内置类型；自定义类型请去掉 derived",
+            "derived (a type jiandu computes) is for built-in types only; remove derived "
+            "from a user type",
+            location=where,
+        )
     existing = load_user_types(settings.types_dir).get(dataset_type.id)
     changed = existing is not None and existing != dataset_type
     if changed and existing is not None and dataset_type.version <= existing.version:

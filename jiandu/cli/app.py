@@ -19,8 +19,10 @@ from jiandu.cli.audit_cmd import audit_app, audited, import_detail, record_cli_a
 from jiandu.cli.cases_cmd import cases_app
 from jiandu.cli.clues_cmd import clues_app
 from jiandu.cli.errors import run_guarded
+from jiandu.cli.judgments_cmd import judgments_app
 from jiandu.cli.models_cmd import models_app
 from jiandu.cli.output import print_import_result, print_json
+from jiandu.cli.search_cmd import search_command
 from jiandu.cli.users_cmd import units_app, users_app
 from jiandu.config import Settings, load_settings
 from jiandu.demo.accounts import ACCOUNTS_FILE
@@ -47,6 +49,8 @@ app.add_typer(units_app, name="units")
 app.add_typer(audit_app, name="audit")
 app.add_typer(clues_app, name="clues")
 app.add_typer(cases_app, name="cases")
+app.add_typer(judgments_app, name="judgments")
+app.command("search")(search_command)
 
 console = Console()
 JsonFlag = Annotated[bool, typer.Option("--json", help="机器可读的 JSON 输出 / JSON output")]
@@ -96,6 +100,7 @@ def import_(
             f"未知的数据类型 {dataset_type!r}；可用类型见 `jiandu types list`",
             f"unknown dataset type {dataset_type!r}; see `jiandu types list`",
         )
+    known[dataset_type].check_importable()
     sql = None
     if db_url is not None:
         if files or (table is None) == (query is None):
@@ -124,6 +129,11 @@ def import_(
                 result = import_batch(settings, request, progress=status.update)
         note.object_id = result.batch_id
         note.detail |= import_detail(result)
+    if result.status == "committed":
+        # The search index and near-duplicate groups follow every import.
+        from jiandu.text.judgments import refresh_quietly  # noqa: PLC0415 - heavy, only here
+
+        refresh_quietly(settings)
     if as_json:
         print_json(result.__dict__)
         return

@@ -433,6 +433,17 @@ AGENCIES: dict[str, AgencyFile] = {
             headers={"name": "当事人名称", "id_card": "证件号码", "role": "诉讼地位"},
             date_style="cn",
         ),
+        AgencyFile(
+            "court_agent",
+            "省高级人民法院",
+            "诉讼代理人信息",
+            "csv",
+            headers={
+                "party_name": "当事人",
+                "agent_name": "代理人姓名",
+                "agent_firm": "律师事务所",
+            },
+        ),
         AgencyFile("judgment_document", "省高级人民法院", "裁判文书", "jsonl"),
         AgencyFile(
             "execution_case",

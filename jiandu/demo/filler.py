@@ -246,6 +246,8 @@ def filler_counts(total: int) -> dict[str, int]:
     # Two parties per suit, one document per suit.
     counts["court_party"] = 2 * counts["court_case"]
     counts["judgment_document"] = counts["court_case"]
+    # One agent row per filler party that has an agent (every sixth party row).
+    counts["court_agent"] = (counts["court_party"] + 5) // 6
     return counts
 
 
@@ -382,6 +384,8 @@ def _court_case(n: int, _: dict[str, int]) -> str:
            dm_pick(['判决', '调解', '撤诉', '判决', '调解'], i, 'cm') AS closing_method,
            dm_money(i, 'claim', 2000, 300000) AS amount_claimed,
            (dm_money(i, 'claim', 2000, 300000) * 0.8)::DECIMAL(18, 2) AS amount_awarded,
+           NULL::DATE AS judgment_date, NULL::VARCHAR AS outcome, NULL::VARCHAR AS judges,
+           NULL::VARCHAR AS clerks, NULL::VARCHAR AS statutes,
            NULL::VARCHAR AS appraisal_org, 'AJ' || lpad(i::VARCHAR, 10, '0') AS source_record_id
     FROM range({n}) t(i)
     """
@@ -399,6 +403,8 @@ def _court_party(n: int, _: dict[str, int]) -> str:
            CASE WHEN i % 2 = 0 THEN dm_name({plaintiff})
                 WHEN (i // 2) % 4 <> 0 THEN dm_name({defendant})
                 ELSE dm_company(3000000 + i // 2) END AS name,
+           NULL::VARCHAR AS sex, NULL::DATE AS birth_date, NULL::VARCHAR AS ethnicity,
+           NULL::VARCHAR AS legal_rep,
            CASE WHEN i % 2 = 0 THEN dm_id({plaintiff})
                 WHEN (i // 2) % 4 <> 0 THEN dm_id({defendant}) END AS id_card,
            CASE WHEN i % 2 = 1 AND (i // 2) % 4 = 0 THEN dm_uscc(3000000 + i // 2) END AS uscc,
@@ -430,7 +436,26 @@ def _judgment(n: int, _: dict[str, int]) -> str:
              || '原告' || dm_name({plaintiff}) || '与被告' || dm_name({defendant})
              || '纠纷一案，本院立案后，'
              || '依法适用简易程序，公开开庭进行了审理。本案现已审理终结。' AS full_text,
+           dm_pick({_sql_list(_CIVIL_CAUSES)}, i, 'cause') AS cause,
+           dm_name({plaintiff}) || '、' || dm_name({defendant}) AS parties,
+           NULL::VARCHAR AS claims_text,
+           NULL::VARCHAR AS source_file,
            NULL::VARCHAR AS source_record_id
+    FROM range({n}) t(i)
+    """
+
+
+def _court_agent(n: int, _: dict[str, int]) -> str:
+    # The agents of the filler parties that have one (every sixth party row), as the
+    # court's agent table lists them.
+    j = "(i * 6)"
+    return f"""
+    SELECT {_case_no("民初", f"{j} // 2")} AS case_no,
+           dm_name({_p("plaintiff")} + {j} // 2) AS party_name, '原告' AS party_role,
+           dm_name({_p("agent")} + {j}) AS agent_name, '委托诉讼代理人' AS agent_role,
+           '律师' AS agent_type,
+           '浙江' || dm_pick({_sql_list(_CITIES)}, {j}, 'lf')[:2] || '律师事务所' AS agent_firm,
+           'DLR' || lpad(i::VARCHAR, 10, '0') AS source_record_id
     FROM range({n}) t(i)
     """
 
@@ -659,6 +684,7 @@ FILLER: dict[str, SelectSql] = {
     "traffic_violation": _violation,
     "court_case": _court_case,
     "court_party": _court_party,
+    "court_agent": _court_agent,
     "judgment_document": _judgment,
     "execution_case": _execution,
     "judicial_auction": _auction,

@@ -54,6 +54,8 @@ class DemoReport:
     seconds: dict[str, float] = field(default_factory=dict)
     #: The sign-in accounts of the demo (passwords stay in demo-accounts.json).
     accounts: list[DemoAccount] = field(default_factory=list)
+    #: What updating the search index and the near-duplicate groups did.
+    text: dict[str, object] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +77,7 @@ class DemoReport:
                 for type_id, r in self.imports
             ],
             "runs": {r.model_id: r.run_id for r in (self.models.runs if self.models else [])},
+            "text": self.text,
             "failed": self.models.failed if self.models else [],
             "skipped": self.models.skipped if self.models else [],
             "scores": [s.as_dict() for s in self.scores],
@@ -136,6 +139,13 @@ def run_demo(
         )
         report.imports.append((export.dataset_type, import_batch(settings, request)))
     report.seconds["import"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    say("建立全文索引与近似文书分组 indexing for search, grouping near-duplicate judgments")
+    from jiandu.text.refresh import refresh  # noqa: PLC0415 - tantivy, numpy: only here
+
+    report.text = refresh(settings)
+    report.seconds["index"] = time.perf_counter() - started
 
     started = time.perf_counter()
     say(f"运行全部模型 running every model as of {DEMO_AS_OF}")

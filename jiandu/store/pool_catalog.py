@@ -389,6 +389,33 @@ def user_dataset_types(session: Session) -> list[DatasetType]:
     return list(session.scalars(select(DatasetType).order_by(DatasetType.id)))
 
 
+def replace_batches(session: Session, dataset_id: str, keep: str) -> list[str]:
+    """Mark every committed batch of the dataset except `keep` as `replaced`; their ids.
+
+    For derived datasets, recomputed as a whole: the newest recomputation is the only one
+    readers of committed data should see. The data folders stay (see `kept_batch_paths`).
+    """
+    replaced = list(
+        session.scalars(
+            select(Batch).where(
+                Batch.dataset_id == dataset_id, Batch.status == "committed", Batch.id != keep
+            )
+        )
+    )
+    for batch in replaced:
+        batch.status = "replaced"
+    session.flush()
+    return [batch.id for batch in replaced]
+
+
+def kept_batch_paths(session: Session) -> set[str]:
+    """Data paths the pool must keep: those of committed and of replaced batches."""
+    query = select(Batch.data_path).where(
+        Batch.status.in_(("committed", "replaced")), Batch.data_path.is_not(None)
+    )
+    return {path for path in session.scalars(query) if path is not None}
+
+
 def committed_batches(session: Session) -> list[tuple[str, str, str]]:
     """(dataset id, batch id, data path) of every committed batch, oldest first."""
     query = (

@@ -24,6 +24,10 @@ Decisions recorded here:
   SQLite and PostgreSQL both support), so the same files may fail any number of times
   and then be committed once; importing identical content a second time is refused by
   the database itself, not only by the pipeline's look-up.
+- **A derived dataset's earlier batches become `replaced`** when a recomputation is
+  committed (the near-duplicate groups, `jiandu.text.neardup_refresh`): their data stays
+  in the pool, so runs that read them can still be traced, but readers of committed data
+  no longer see them.
 """
 
 from __future__ import annotations
@@ -53,7 +57,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 SENSITIVITIES = ("public", "internal", "sensitive", "secret")
 PII_CLASSES = ("id", "contact", "name", "none")
 FIELD_ORIGINS = ("standard", "extra")
-BATCH_STATUSES = ("committed", "failed")
+BATCH_STATUSES = ("committed", "failed", "replaced")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -186,7 +190,8 @@ class DatasetField(Base):
 
 
 class Batch(Base):
-    """One import into a dataset: committed (data in the pool) or failed (audit only)."""
+    """One import into a dataset: committed (data in the pool), failed (audit only) or
+    replaced (a derived dataset's superseded recomputation: data kept, no longer read)."""
 
     __tablename__ = "batch"
     __table_args__ = (

@@ -54,9 +54,11 @@ from jiandu.web.routes import (
     exports,
     imports,
     jobs,
+    judgments,
     ledger,
     models_routes,
     runs,
+    search,
     shares,
     uploads,
 )
@@ -200,6 +202,8 @@ def create_app(settings: Settings, *, secure_cookies: bool | None = None) -> Fas
         uploads.router,
         models_routes.router,
         ledger.router,
+        judgments.router,
+        search.router,
     ):
         app.include_router(router)
 

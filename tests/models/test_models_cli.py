@@ -20,7 +20,7 @@ LIBRARY = {
     *("pension_after_death", "insurance_false_litigation", "bankruptcy_false_labor_claim"),
     *("auction_vehicle_not_transferred", "non_standard_oil", "shell_company"),
     *("professional_lender", "false_judicial_confirmation", "case_filing_supervision"),
-    *("refusal_to_execute", "medical_insurance_fraud"),
+    *("refusal_to_execute", "medical_insurance_fraud", "template_litigation"),
 }
 
 

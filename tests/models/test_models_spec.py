@@ -127,6 +127,7 @@ def test_library_models_validate() -> None:
         *("auction_vehicle_not_transferred", "non_standard_oil", "shell_company"),
         *("professional_lender", "false_judicial_confirmation", "case_filing_supervision"),
         *("refusal_to_execute", "medical_insurance_fraud"),
+        "template_litigation",  # issue #8
     }
     for spec in models.values():
         validate_model(spec)

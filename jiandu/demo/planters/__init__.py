@@ -26,6 +26,7 @@ MODEL_IDS = (
     "case_filing_supervision",
     "refusal_to_execute",
     "medical_insurance_fraud",
+    "template_litigation",
 )
 
 

@@ -4,7 +4,7 @@
 -- One case number after bracket normalisation: year, court, type, 字第, sequence.
 -- Must stay identical to case_no.PART.
 CREATE OR REPLACE MACRO jd_case_no_pattern() AS
-    '（([0-9]{4})）([一-鿿]+?[0-9]*)((?:民|刑|行|执|破|赔|司|认|协外认|法赔|委赔|强清|国赔)[一二三四五六七八九十]?[初终再审申监抗特督催撤他辖核更复恢保异协请赔清惩救港台澳外认财令没医算罚]{0,3})(字第|字|第)?0*([0-9]{1,9})号?';
+    '（([0-9]{4})）([一-鿿]+?[0-9]*)((?:民|刑|行|执|破|赔|司|认|协外认|法赔|委赔|强清|国赔)[一二三四五六七八九十]?[初终再审申监抗特督催撤他辖核更复恢保异协请赔清惩救港台澳外认财令没医算罚重速]{0,3})(字第|字|第)?0*([0-9]{1,9})号?';
 
 CREATE OR REPLACE MACRO jd_case_no_match(q) AS
     regexp_extract(q, '^' || jd_case_no_pattern() || '$', ['year', 'court', 'type', 'zi', 'seq']);

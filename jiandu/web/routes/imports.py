@@ -27,6 +27,7 @@ from jiandu.security.permissions import Permission
 from jiandu.security.principal import Principal
 from jiandu.security.scope import sees
 from jiandu.store.schema import Dataset
+from jiandu.text.judgments import refresh_quietly
 from jiandu.web.guard import Caller, Db, app_state, requires
 
 router = APIRouter(prefix="/api/imports", tags=["imports"])
@@ -70,6 +71,7 @@ def importable_type(
         session, principal, "dataset", existing.id, existing.owner_unit
     ):
         raise NotFound("dataset", type_id)
+    types[type_id].check_importable()
     return types[type_id]
 
 
@@ -123,6 +125,8 @@ def upload(
         )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    if result.status == "committed":
+        refresh_quietly(settings, user=principal.user_id)
     session.expire_all()
     dataset = session.get(Dataset, dataset_type)
     if dataset is not None and dataset.owner_unit is None and existing is None:

@@ -67,6 +67,7 @@ from jiandu.security.principal import Principal
 from jiandu.security.scope import sees
 from jiandu.store.db import session_scope
 from jiandu.store.schema import Dataset, Job
+from jiandu.text.judgments import refresh_quietly
 from jiandu.web.guard import Caller, Db, app_state, denied, job_runner, requires
 from jiandu.web.routes.imports import UploadRefused, importable_type, safe_name, save_upload
 
@@ -330,6 +331,8 @@ def list_types(request: Request, caller: Importer, session: Db) -> list[dict[str
     settings = app_state(request).settings
     visible = []
     for type_id, dataset_type in sorted(all_types(settings).items()):
+        if dataset_type.derived:  # computed by jiandu, never uploaded
+            continue
         existing = session.get(Dataset, type_id)
         if existing is not None and not sees(
             session, caller.principal, "dataset", existing.id, existing.owner_unit
@@ -647,6 +650,9 @@ def commit_upload(
                 # A new dataset belongs to the uploader's unit (as in routes/imports.py);
                 # an existing one keeps its owner (NULL: the root unit).
                 dataset.owner_unit = principal.unit_id
+        if result.status == "committed":
+            ctx.progress(0.95, "更新全文索引", "updating the search index", force=True)
+            refresh_quietly(settings, user=principal.user_id)
         # Remove the upload only once the request has written the job's id into it (a
         # small file can be imported before that), so nothing writes into a removed folder.
         recorded.wait(timeout=60)

@@ -65,6 +65,11 @@ WITH claims AS (
     closing_method,
     amount_claimed,
     amount_awarded,
+    judgment_date,
+    outcome,
+    judges,
+    clerks,
+    statutes,
     appraisal_org,
     source_record_id
   FROM court_case
@@ -74,6 +79,10 @@ WITH claims AS (
     role,
     party_type,
     name,
+    sex,
+    birth_date,
+    ethnicity,
+    legal_rep,
     id_card,
     uscc,
     phone,
@@ -424,6 +433,11 @@ WITH claims AS (
     t0.closing_method AS closing_method,
     t0.amount_claimed AS amount_claimed,
     t0.amount_awarded AS amount_awarded,
+    t0.judgment_date AS judgment_date,
+    t0.outcome AS outcome,
+    t0.judges AS judges,
+    t0.clerks AS clerks,
+    t0.statutes AS statutes,
     t0.appraisal_org AS appraisal_org,
     t0.source_record_id AS source_record_id
   FROM cases AS t0
@@ -436,6 +450,10 @@ WITH claims AS (
     t0.role AS role,
     t0.party_type AS party_type,
     t0.name AS name,
+    t0.sex AS sex,
+    t0.birth_date AS birth_date,
+    t0.ethnicity AS ethnicity,
+    t0.legal_rep AS legal_rep,
     t0.id_card AS id_card,
     t0.uscc AS uscc,
     t0.phone AS phone,
@@ -456,6 +474,11 @@ WITH claims AS (
     t1.closing_method AS s_closing_method,
     t1.amount_claimed AS s_amount_claimed,
     t1.amount_awarded AS s_amount_awarded,
+    t1.judgment_date AS s_judgment_date,
+    t1.outcome AS s_outcome,
+    t1.judges AS s_judges,
+    t1.clerks AS s_clerks,
+    t1.statutes AS s_statutes,
     t1.appraisal_org AS s_appraisal_org,
     t1.source_record_id AS s_source_record_id
   FROM parties AS t0

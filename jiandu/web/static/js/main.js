@@ -12,6 +12,8 @@ const ROUTES = [
   ["/data", "datasets", "datasets.read"],
   ["/data/:id", "dataset", "datasets.read"],
   ["/import", "import", "datasets.import"],
+  ["/judgments", "judgments", "datasets.import"],
+  ["/search", "search", "datasets.read"],
   ["/models", "models", "models.read"],
   ["/models/:id", "model", "models.read"],
   ["/builder", "builder", "models.write"],
@@ -32,7 +34,9 @@ const ROUTES = [
 const NAV = [
   ["/", "一本账", "Ledger", null],
   ["/data", "数据资源", "Data", "datasets.read"],
+  ["/search", "全文检索", "Search", "datasets.read"],
   ["/import", "数据导入", "Import", "datasets.import"],
+  ["/judgments", "导入裁判文书", "Import judgments", "datasets.import"],
   ["/models", "监督模型", "Models", "models.read"],
   ["/builder", "模型构建", "Builder", "models.write"],
   ["/runs", "模型运行", "Runs", "runs.read"],

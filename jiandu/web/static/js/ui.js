@@ -52,6 +52,7 @@ const STATUSES = {
   failed: ["失败", "failed", "bad"],
   cancelled: ["已取消", "cancelled", "muted"],
   committed: ["已入池", "committed", "ok"],
+  replaced: ["已被替换", "replaced", "muted"],
   duplicate: ["重复", "duplicate", "muted"],
   accepted: ["已接收", "accepted", "ok"],
   returned: ["已退回", "returned", "warn"],

@@ -71,7 +71,7 @@ function BatchesTab({ batches, onOpen }) {
         || (b.files[0] && b.files[0].name) || "—" },
     { key: "created_at", label: tr("导入时间", "When"), render: (b) => fmtDateTime(b.created_at) },
     { key: "created_by", label: tr("导入人", "By"), render: (b) => b.created_by_name || tr("命令行", "command line") },
-    { key: "actions", label: tr("查看", "View"), render: (b) => b.status === "committed" ? html`
+    { key: "actions", label: tr("查看", "View"), render: (b) => b.status === "committed" || b.status === "replaced" ? html`
         <${Button} kind="link" testid=${`quality-${b.id}`} onClick=${() => onOpen(b.id, "quality")}>${tr("质量报告", "Quality")}<//>
         ${b.has_rejects ? html`<${Button} kind="link" testid=${`rejects-${b.id}`}
             onClick=${() => onOpen(b.id, "rejects")}>${tr("被拒行", "Rejects")}<//>` : null}` : null },
