@@ -41,19 +41,20 @@ class UploadRefused(JianduError):
     """An upload whose name or size cannot be accepted."""
 
 
-def safe_name(raw: str | None) -> str:
-    """The base name of an uploaded file, or UploadRefused."""
+def safe_name(raw: str | None, extensions: tuple[str, ...] = EXTENSIONS) -> str:
+    """The base name of an uploaded file, or UploadRefused naming it."""
     name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
     if (
         not name
         or name.startswith(".")
         or _UNSAFE_CHARS.search(name)
         or len(name.encode("utf-8")) > 200
-        or not name.lower().endswith(EXTENSIONS)
+        or not name.lower().endswith(extensions)
     ):
+        shown = _UNSAFE_CHARS.sub("?", name)[:60] or "(无名 no name)"
         raise UploadRefused(
-            f"不接受此文件名；文件须为 {'、'.join(EXTENSIONS)} 之一",
-            f"file name refused; files must be one of {', '.join(EXTENSIONS)}",
+            f"不接受文件 {shown}；文件须为 {'、'.join(extensions)} 之一",
+            f"file {shown} refused; files must be one of {', '.join(extensions)}",
         )
     return name
 

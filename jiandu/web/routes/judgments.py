@@ -31,28 +31,12 @@ from jiandu.text.documents import read_documents
 from jiandu.text.judgment import parse_judgment
 from jiandu.text.judgments import JUDGMENT_TYPES, import_judgments
 from jiandu.web.guard import Caller, Db, app_state, job_runner, requires
-from jiandu.web.routes.imports import UploadRefused, importable_type, save_upload
+from jiandu.web.routes.imports import UploadRefused, importable_type, safe_name, save_upload
 
 router = APIRouter(prefix="/api/judgments", tags=["judgments"])
 
 EXTENSIONS = (".txt", ".html", ".htm", ".docx", ".json", ".jsonl")
 MAX_FILES = 500
-
-
-def _document_name(raw: str | None) -> str:
-    name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
-    if (
-        not name
-        or name.startswith(".")
-        or any(c in name for c in '\x00<>:"|?*')
-        or len(name.encode("utf-8")) > 200
-        or not name.lower().endswith(EXTENSIONS)
-    ):
-        raise UploadRefused(
-            f"不接受文件 {name or '(无名)'}；文书须为 {'、'.join(EXTENSIONS)} 之一",
-            f"file {name or '(no name)'} refused; documents must be one of {', '.join(EXTENSIONS)}",
-        )
-    return name
 
 
 def _save_all(files: list[UploadFile], folder: Path) -> list[Path]:
@@ -62,7 +46,7 @@ def _save_all(files: list[UploadFile], folder: Path) -> list[Path]:
         )
     saved = []
     for number, file in enumerate(files):
-        name = _document_name(file.filename)
+        name = safe_name(file.filename, EXTENSIONS)
         # A numbered subfolder keeps two uploads of the same name apart.
         target = folder / f"{number:04d}" / name
         target.parent.mkdir(parents=True)
@@ -167,7 +151,7 @@ def parse_document(
     folder = settings.staging_dir / f"parse-{secrets.token_hex(8)}"
     folder.mkdir(parents=True)
     try:
-        target = folder / _document_name(file.filename)
+        target = folder / safe_name(file.filename, EXTENSIONS)
         save_upload(file, target)
         parsed = []
         for document in read_documents(target, text_field=text_field):
