@@ -2,24 +2,22 @@
 judgments from the JuDGE test split when ../shared/data is present, plus a few short
 civil ones written here so that names, filters and masking have known answers.
 
-The fields are the catalog's `judgment_document` fields; court, case number, cause and
-parties are read from the real texts with simple patterns (good enough for fixtures).
+The fields are the catalog's `judgment_document` fields, as a court's export has them;
+court, case number, cause and parties of the real texts are read by the judgment parser.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from jiandu.catalog.registry import all_types
 from jiandu.config import Settings
-from jiandu.fields import case_no as case_no_field
-from jiandu.fields.base import FieldInvalid
 from jiandu.ingest.importer import ImportRequest, import_batch
+from jiandu.text.judgment import parse_judgment
 
 SHARED_JUDGE = Path(__file__).resolve().parents[2] / "shared/data/judge_criminal_fulltext/test.json"
 ID_CARD = "330602195501012317"
@@ -71,20 +69,6 @@ CIVIL: tuple[dict[str, str], ...] = (
     },
 )
 
-_COURT = re.compile(r"^\s*(\S{2,30}?人民法院)")
-_CASE_NO = re.compile(r"[（(]\d{4}[）)][^号\s]{2,20}号")
-_CAUSE = re.compile(r"犯(\S{1,12}?罪)")
-_DEFENDANT = re.compile(r"被告人([^，,。\s（(]{1,4})[，,（(]")
-
-
-def _valid_case_no(found: re.Match[str] | None) -> str:
-    if found is None:
-        return ""
-    try:
-        return case_no_field.normalize(found.group(0))
-    except FieldInvalid:  # old-style numbers the field parser refuses: leave them out
-        return ""
-
 
 def judge_records(limit: int) -> list[dict[str, str]]:
     """The first `limit` JuDGE judgments as rows (empty when the data is absent)."""
@@ -97,15 +81,14 @@ def judge_records(limit: int) -> list[dict[str, str]]:
                 break
             item = json.loads(line)
             text = item["fd"]
-            court, case_no, cause = _COURT.search(text), _CASE_NO.search(text), _CAUSE.search(text)
-            parties = list(dict.fromkeys(_DEFENDANT.findall(text)))
+            parsed = parse_judgment(text)
             records.append(
                 {
                     "doc_id": item["text_id"],
-                    "court_name": court.group(1) if court else "",
-                    "case_no": _valid_case_no(case_no),
-                    "cause": cause.group(1) if cause else "",
-                    "parties": "、".join(parties),
+                    "court_name": parsed.court or "",
+                    "case_no": parsed.case_no or "",
+                    "cause": parsed.cause or "",
+                    "parties": "、".join(dict.fromkeys(p.name for p in parsed.parties)),
                     "judgment_date": (date(2017, 1, 1) + timedelta(days=number)).isoformat(),
                     "full_text": text,
                 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -20,10 +20,13 @@ from rich.table import Table
 from jiandu.cli.audit_cmd import audited, cli_actor, import_detail
 from jiandu.cli.output import print_import_result, print_json
 from jiandu.config import load_settings
-from jiandu.text.documents import read_documents
-from jiandu.text.judgment import Judgment, parse_judgment
-from jiandu.text.judgments import JudgmentImport, import_judgments
 from jiandu.workspace import open_workspace
+
+if TYPE_CHECKING:
+    from jiandu.text.judgments import JudgmentImport
+
+# The parser's regular expressions compile when jiandu.text.judgment is imported (~0.2 s):
+# the commands import it when they run, not every `jiandu` invocation.
 
 judgments_app = typer.Typer(help="裁判文书 / judgment documents", no_args_is_help=True)
 console = Console()
@@ -32,10 +35,6 @@ TextField = Annotated[
     str | None,
     typer.Option("--field", help="JSON/JSONL 中全文所在字段 / the JSON field holding the text"),
 ]
-
-
-def judgment_json(judgment: Judgment) -> dict[str, Any]:
-    return asdict(judgment)
 
 
 @judgments_app.command("parse")
@@ -48,11 +47,14 @@ def parse(
     as_json: JsonFlag = False,
 ) -> None:
     """解析文书并显示结果（不导入） / show what the parser reads (nothing is imported)."""
+    from jiandu.text.documents import read_documents  # noqa: PLC0415 - see above
+    from jiandu.text.judgment import parse_judgment  # noqa: PLC0415
+
     shown: list[dict[str, Any]] = []
     for document in read_documents(path, text_field=text_field):
         if len(shown) >= limit:
             break
-        parsed = judgment_json(parse_judgment(document.text))
+        parsed = asdict(parse_judgment(document.text))
         shown.append({"source": document.source, "locator": document.locator, **parsed})
     if as_json:
         print_json(shown)
@@ -116,6 +118,8 @@ def import_(
     as_json: JsonFlag = False,
 ) -> None:
     """解析并导入裁判文书 / parse judgment documents and import them as data."""
+    from jiandu.text.judgments import import_judgments  # noqa: PLC0415 - see above
+
     settings = load_settings()
     open_workspace(settings)
     with audited(settings, "data.import", object_kind="batch") as note:

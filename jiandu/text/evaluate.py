@@ -27,7 +27,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from jiandu.text.judgment import Judgment, Party
+from jiandu.text.judgment import Judgment
 
 SCALARS = (
     "court",
@@ -162,10 +162,6 @@ def _person_name(person: Any) -> str:
     return _name(person)
 
 
-def _party_attribute(party: Party, attribute: str) -> Any:
-    return getattr(party, attribute)
-
-
 class Scorer:
     """Accumulates scores document by document."""
 
@@ -222,17 +218,7 @@ class Scorer:
         found = {_name(p.name): p for p in judgment.parties}
         for party in gold:
             match = found.get(_name(party.get("name")))
-            for attribute in PARTY_ATTRIBUTES:
-                if attribute not in party:
-                    continue
-                parsed = _party_attribute(match, attribute) if match is not None else None
-                self._count(
-                    doc_id,
-                    f"party.{attribute}",
-                    _scalar(party[attribute], parsed),
-                    (party.get("name"), party[attribute]),
-                    (party.get("name"), parsed),
-                )
+            self._attributes(doc_id, "party", PARTY_ATTRIBUTES, party, match)
 
     def _agents(self, doc_id: str, gold: list[dict[str, Any]], judgment: Judgment) -> None:
         parsed_agents = {
@@ -245,18 +231,29 @@ class Scorer:
             doc_id, "agents", _sets(gold_keys, parsed_agents), gold_keys, sorted(parsed_agents)
         )
         for key, agent in zip(gold_keys, gold, strict=True):
-            match = parsed_agents.get(key)
-            for attribute in AGENT_ATTRIBUTES:
-                if attribute not in agent:
-                    continue
-                parsed = getattr(match, attribute) if match is not None else None
-                self._count(
-                    doc_id,
-                    f"agent.{attribute}",
-                    _scalar(agent[attribute], parsed),
-                    (agent.get("name"), agent[attribute]),
-                    (agent.get("name"), parsed),
-                )
+            self._attributes(doc_id, "agent", AGENT_ATTRIBUTES, agent, parsed_agents.get(key))
+
+    def _attributes(
+        self,
+        doc_id: str,
+        kind: str,
+        attributes: tuple[str, ...],
+        gold: Mapping[str, Any],
+        match: object | None,
+    ) -> None:
+        """Score the labelled `attributes` of one gold party or agent against the parsed
+        one found for it (`match`; None: every labelled value is missed)."""
+        for attribute in attributes:
+            if attribute not in gold:
+                continue
+            parsed = getattr(match, attribute) if match is not None else None
+            self._count(
+                doc_id,
+                f"{kind}.{attribute}",
+                _scalar(gold[attribute], parsed),
+                (gold.get("name"), gold[attribute]),
+                (gold.get("name"), parsed),
+            )
 
 
 def evaluate(

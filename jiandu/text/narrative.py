@@ -16,13 +16,21 @@ Nothing else about a defendant (sex, birth date) is guessed from the narrative.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from jiandu.text.mentions import mentions
-from jiandu.text.parties import Agent, Party
+from jiandu.text.parties import Agent, Party, party_type
 
 _HAN = "\u4e00-\u9fff\u3400-\u4dbf"
-# A name: 2-4 Han characters, or a masked form (张某, 李某甲, 张3, 刘XX).
-_NAME = rf"[{_HAN}](?:[{_HAN}]{{1,3}}|某[{_HAN}]?|[0-9xX]{{1,2}}|某某)"
+
+
+def _name(lazy: str = "") -> str:
+    """A name: 2-4 Han characters, or a masked form (张某, 李某甲, 张3, 刘XX); `lazy="?"`
+    makes the plain form as short as the text after it allows."""
+    return rf"[{_HAN}](?:[{_HAN}]{{1,3}}{lazy}|某[{_HAN}]?|[0-9xX]{{1,2}}|某某)"
+
+
+_NAME = _name()
 _NAMES = rf"{_NAME}(?:、{_NAME})*"
 _CHARGE = re.compile(
     rf"指控(?:原审)?被告(?:人|单位)(?P<names>{_NAMES})(?:等(?:[0-9一二三四五六七八九十]+人)?)?"
@@ -32,12 +40,11 @@ _CHARGE = re.compile(
 _MORE = re.compile(rf"[、，,](?:原审)?(?:被告人)?(?P<names>{_NAMES})(?:犯|涉嫌)")
 _DEFENDANT_ROLES = ("被告人", "原审被告人", "上诉人", "被告单位", "原审被告单位")
 # "被告人A及其辩护人Y、Z到庭", "被告人A及…法律援助处指派的辩护人Y", "被告人A、辩护人Y".
-_LAZY_NAME = rf"[{_HAN}](?:[{_HAN}]{{1,3}}?|某[{_HAN}]?|[0-9xX]{{1,2}}|某某)"
+_LAZY_NAME = _name("?")
 _COUNSEL = re.compile(
     rf"(?:被告(?:人)?)?(?P<party>{_LAZY_NAME})(?:及其|及|的|、)(?:[^，。；、]{{0,24}}?指派的)?"
     rf"(?:指定)?辩护人(?P<agents>{_LAZY_NAME}(?:、{_LAZY_NAME})*)(?=[均等到出参提认称对发向在，,。；;]|$)"
 )
-_ORG = re.compile(r"(?:公司|厂|店|中心|合作社|协会|学校|医院|银行)$")
 
 
 def _names(group: str) -> list[str]:
@@ -71,23 +78,22 @@ def narrative_defendants(text: str) -> tuple[Party, ...]:
         for agent in _names(match.group("agents")):
             if agent not in counsel.setdefault(party, []):
                 counsel[party].append(agent)
-    return tuple(
-        Party(
-            role="被告人",
-            role_text="被告单位" if _ORG.search(name) else "被告人",
-            name=name,
-            party_type="org" if _ORG.search(name) else "person",
-            sex=None,
-            birth_date=None,
-            ethnicity=None,
-            id_card=None,
-            uscc=None,
-            address=None,
-            legal_rep=None,
-            agents=tuple(
-                Agent(name=agent, role="辩护人", agent_type=None, firm=None)
-                for agent in counsel.get(name, ())
-            ),
-        )
-        for name in ordered
+    return tuple(_defendant(name, counsel.get(name, ())) for name in ordered)
+
+
+def _defendant(name: str, counsel: Sequence[str]) -> Party:
+    kind = party_type(name)
+    return Party(
+        role="被告人",
+        role_text="被告单位" if kind == "org" else "被告人",
+        name=name,
+        party_type=kind,
+        sex=None,
+        birth_date=None,
+        ethnicity=None,
+        id_card=None,
+        uscc=None,
+        address=None,
+        legal_rep=None,
+        agents=tuple(Agent(name=a, role="辩护人", agent_type=None, firm=None) for a in counsel),
     )

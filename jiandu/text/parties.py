@@ -172,14 +172,15 @@ def _section_bounds(text: str, start: int) -> tuple[int, int]:
     return start, end.start() if end else len(text)
 
 
-def _party_type(name: str, details: str) -> str:
+def party_type(name: str, details: str = "") -> str:
+    """person or org: by the name's ending, or by what the party's details mention."""
     if _ORG_SUFFIX.search(name) or "公司" in name or _ORG_MARK.search(details):
         return "org"
     return "person"
 
 
 def _party(role_text: str, base: str, raw_name: str, details: str) -> Party:
-    kind = _party_type(_REMARK.sub("", raw_name), details)
+    kind = party_type(_REMARK.sub("", raw_name), details)
     person = kind == "person"
     name = _clean_name(raw_name, person)
     sex = _SEX.search(details) if person else None
