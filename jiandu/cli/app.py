@@ -18,6 +18,7 @@ from jiandu.catalog.registry import all_types, register_type
 from jiandu.cli.audit_cmd import audit_app, audited, import_detail, record_cli_action
 from jiandu.cli.cases_cmd import cases_app
 from jiandu.cli.clues_cmd import clues_app
+from jiandu.cli.entities_cmd import entities_app
 from jiandu.cli.errors import run_guarded
 from jiandu.cli.judgments_cmd import judgments_app
 from jiandu.cli.models_cmd import models_app
@@ -50,6 +51,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(clues_app, name="clues")
 app.add_typer(cases_app, name="cases")
 app.add_typer(judgments_app, name="judgments")
+app.add_typer(entities_app, name="entities")
 app.command("search")(search_command)
 
 console = Console()
@@ -130,8 +132,8 @@ def import_(
         note.object_id = result.batch_id
         note.detail |= import_detail(result)
     if result.status == "committed":
-        # The search index and near-duplicate groups follow every import.
-        from jiandu.text.judgments import refresh_quietly  # noqa: PLC0415 - heavy, only here
+        # The search index, near-duplicate groups and entities follow every import.
+        from jiandu.derived import refresh_quietly  # noqa: PLC0415 - heavy, only here
 
         refresh_quietly(settings)
     if as_json:

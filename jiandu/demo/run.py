@@ -141,8 +141,11 @@ def run_demo(
     report.seconds["import"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    say("建立全文索引与近似文书分组 indexing for search, grouping near-duplicate judgments")
-    from jiandu.text.refresh import refresh  # noqa: PLC0415 - tantivy, numpy: only here
+    say(
+        "建立全文索引、近似文书分组与实体关系 indexing for search, grouping near-duplicate "
+        "judgments, resolving entities"
+    )
+    from jiandu.derived import refresh  # noqa: PLC0415 - tantivy, Splink: only here
 
     report.text = refresh(settings)
     report.seconds["index"] = time.perf_counter() - started

@@ -4,7 +4,9 @@ Each source alias becomes a step selecting the dataset type's declared fields fr
 pool view named after the type id; each spec step becomes one SELECT over earlier steps;
 the clue query is a UNION ALL of one SELECT per branch. Every expression is parsed,
 checked against the allowlist and the columns its step can see, and gets its parameters
-as typed literals. `validate_model` is compiling with the default parameters.
+as typed literals. A join's `fuzzy` conditions become similarity tests in its ON clause
+(`similarity_sql`), and the least similarity a column `<prefix>similarity` after it.
+`validate_model` is compiling with the default parameters.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlglot import exp
@@ -19,10 +22,25 @@ from sqlglot import exp
 from jiandu.catalog.dataset_type import DatasetType
 from jiandu.catalog.registry import builtin_types
 from jiandu.models.errors import ModelError
-from jiandu.models.expressions import check_expression, parse_expression, substitute_params
+from jiandu.models.expressions import (
+    check_expression,
+    parse_expression,
+    rename_name_functions,
+    substitute_params,
+)
 from jiandu.models.plan import CLUE_COLUMNS, CompiledModel, PlanStep
 from jiandu.models.sandbox import check_user_sql
-from jiandu.models.spec import AS_OF, Branch, Join, ModelSpec, ParamValue, Step, coerce_param
+from jiandu.models.spec import (
+    AS_OF,
+    SIMILARITY,
+    Branch,
+    FuzzyCondition,
+    Join,
+    ModelSpec,
+    ParamValue,
+    Step,
+    coerce_param,
+)
 
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 Namespace = dict[str, exp.Expr]
@@ -75,7 +93,7 @@ class _Compiler:
         check_expression(
             tree, columns=list(ns), params=self.param_types, where=where, aggregates=aggregates
         )
-        tree = substitute_params(tree, self.param_types, self.values)
+        tree = rename_name_functions(substitute_params(tree, self.param_types, self.values))
 
         def bind(node: exp.Expr) -> exp.Expr:
             if isinstance(node, exp.Column):
@@ -189,6 +207,25 @@ class _Compiler:
                     where=f"{where}.keys",
                 )
             keys.append(exp.EQ(this=ns[left].copy(), expression=combined[prefix + right].copy()))
+        scores: list[exp.Expr] = []
+        for k, fuzzy in enumerate(join.fuzzy_conditions):
+            at = f"{where}.fuzzy[{k}]"
+            score = self._similarity(fuzzy, ns, right_columns, right_alias, at)
+            keys.append(exp.GTE(this=exp.paren(score), expression=self._minimum(fuzzy, at)))
+            scores.append(score)
+        if scores and join.how not in ("exists", "not_exists"):
+            # The least similarity of the pair, for later steps and evidence.
+            name = prefix + SIMILARITY
+            self._claim(list(combined), name, f"{where}.fuzzy")
+            combined[name] = (
+                scores[0].copy()
+                if len(scores) == 1
+                else exp.Least(
+                    this=scores[0].copy(),
+                    expressions=[s.copy() for s in scores[1:]],
+                    ignore_nulls=True,
+                )
+            )
         if join.condition is not None:
             keys.append(self.expression(join.condition, combined, f"{where}.condition"))
         right_table = exp.to_table(join.with_).as_(right_alias)
@@ -199,6 +236,59 @@ class _Compiler:
             return query, ns
         query = query.join(right_table, on=exp.and_(*keys), join_type=join.how, copy=False)
         return query, combined
+
+    @staticmethod
+    def _similarity(
+        fuzzy: FuzzyCondition,
+        ns: Namespace,
+        right_columns: tuple[str, ...],
+        right_alias: str,
+        where: str,
+    ) -> exp.Expr:
+        """The similarity (DOUBLE in 0..1) of one fuzzy condition, over both sides' columns."""
+        if fuzzy.left not in ns:
+            raise ModelError(
+                f"此处没有列 {fuzzy.left}；可用列：{', '.join(ns)}",
+                f"column {fuzzy.left} not known; known: {', '.join(ns)}",
+                where=f"{where}.left",
+            )
+        if fuzzy.right not in right_columns:
+            raise ModelError(
+                f"连接对象没有列 {fuzzy.right}（不带前缀）；可用列：{', '.join(right_columns)}",
+                f"column {fuzzy.right} not known on the joined side (without the prefix); "
+                f"known: {', '.join(right_columns)}",
+                where=f"{where}.right",
+            )
+        left = exp.cast(ns[fuzzy.left].copy(), "VARCHAR")
+        right = exp.cast(exp.column(fuzzy.right, table=right_alias), "VARCHAR")
+        return similarity_sql(fuzzy.method, left, right)
+
+    def _minimum(self, fuzzy: FuzzyCondition, where: str) -> exp.Expr:
+        """The `min` of a fuzzy condition as a number literal (a parameter's value too)."""
+        name = fuzzy.parameter
+        if name is None:
+            return exp.Literal.number(repr(float(fuzzy.min)))
+        kind = self.param_types.get(name)
+        if kind is None:
+            raise ModelError(
+                f"未声明的参数 ${name}；已声明：{', '.join(sorted(self.param_types))}",
+                f"undeclared parameter ${name}; declared: {', '.join(sorted(self.param_types))}",
+                where=f"{where}.min",
+            )
+        value = self.values[name]
+        if kind != "decimal" or not isinstance(value, Decimal):
+            raise ModelError(
+                f"min 的参数 ${name} 须为 decimal 类型（现为 {kind}）",
+                f"the min parameter ${name} must be of type decimal (it is {kind})",
+                where=f"{where}.min",
+            )
+        if not Decimal(0) <= value <= Decimal(1):
+            raise ModelError(
+                f"参数 ${name} 的取值 {value} 不在 0 到 1 之间",
+                f"parameter ${name} is {value}, not between 0 and 1",
+                where=f"{where}.min",
+            )
+        return exp.Literal.number(str(value))
 
     def _aggregate(
         self, query: exp.Select, ns: Namespace, step: Step, where: str
@@ -337,6 +427,36 @@ class _Compiler:
         if len(parts) == 1:
             return parts[0]
         return exp.Concat(expressions=parts or [exp.Literal.string("")])
+
+
+def similarity_sql(method: str, left: exp.Expr, right: exp.Expr) -> exp.Expr:
+    """The similarity of two texts by a fuzzy join `method`, as a DOUBLE in 0..1.
+
+    `name` and `org` use jiandu's name functions (installed on the model connection;
+    the name similarity is cast, so that every method gives a DOUBLE);
+    DuckDB's `levenshtein` counts bytes, so `levenshtein` divides by the longer byte
+    length (`strlen`): for ASCII codes that is the number of characters.
+    """
+    if method == "name":
+        score = exp.Anonymous(this="jd_name_similarity", expressions=[left, right])
+        return exp.cast(score, "DOUBLE")
+    if method == "org":
+        return exp.JarowinklerSimilarity(
+            this=exp.Anonymous(this="jd_org_core", expressions=[left]),
+            expression=exp.Anonymous(this="jd_org_core", expressions=[right]),
+        )
+    if method == "text":
+        return exp.JarowinklerSimilarity(this=left, expression=right)
+    longer = exp.Greatest(
+        this=exp.Anonymous(this="strlen", expressions=[left.copy()]),
+        expressions=[exp.Anonymous(this="strlen", expressions=[right.copy()])],
+        ignore_nulls=True,
+    )
+    edits = exp.cast(exp.Levenshtein(this=left, expression=right), "DOUBLE")
+    ratio = exp.Div(
+        this=edits, expression=exp.Nullif(this=longer, expression=exp.Literal.number(0))
+    )
+    return exp.Sub(this=exp.Literal.number(1), expression=ratio)
 
 
 def _check_grouped(tree: exp.Expr, group_by: list[str], where: str) -> None:

@@ -5,7 +5,11 @@ parsed into a sqlglot tree, every node is checked against `ALLOWED_NODES` and ev
 function against `ALLOWED_FUNCTIONS`, column names are resolved against what the step can
 see, and `$name` parameters are replaced by typed literals (`substitute_params`).
 Anything else is refused with a bilingual message naming the construct; known dangerous
-functions get a specific message (`DENIED_FUNCTIONS`).
+functions get a specific message (`DENIED_FUNCTIONS`). jiandu's own functions are
+`contains_any` (expanded by the engine adapters) and the name functions
+(`name_similarity`, `pinyin`, `name_simplify`, `org_core`: `NAME_FUNCTIONS`), which the
+compiler renames to the `jd_*` SQL functions of `jiandu.entities.names` that the runner
+installs on its connection; their SQL names cannot be written directly.
 
 Engine notes (refused because DuckDB and Spark disagree): `date_diff` with a unit other
 than 'day' (DuckDB counts calendar boundaries, Spark whole units), `current_date` /
@@ -116,6 +120,15 @@ ALLOWED_FUNCTIONS: tuple[type[exp.Func], ...] = _SCALAR_FUNCTIONS + _AGGREGATE_F
 # jiandu's own: does a text contain any word of a list parameter? Expanded by the engine
 # adapters into ORed contains(...) calls, the same on every engine.
 CONTAINS_ANY = "contains_any"
+# jiandu's own name functions (jiandu.entities.names), by the name users type: the SQL
+# function the runner installs on its connection (`install_name_functions`) and the
+# number of arguments. The compiler renames them (`rename_name_functions`).
+NAME_FUNCTIONS: dict[str, tuple[str, int]] = {
+    "name_similarity": ("jd_name_similarity", 2),
+    "org_core": ("jd_org_core", 1),
+    "pinyin": ("jd_name_pinyin", 1),
+    "name_simplify": ("jd_name_simplify", 1),
+}
 ALLOWED_NODES: tuple[type[exp.Expr], ...] = _STRUCTURE + ALLOWED_FUNCTIONS
 _CAST_TYPES = frozenset(
     {
@@ -190,6 +203,33 @@ def _is_contains_any(node: exp.Expr) -> bool:
     return isinstance(node, exp.Anonymous) and str(node.name).lower() == CONTAINS_ANY
 
 
+def _name_function(node: exp.Expr) -> str | None:
+    """The readable name of one of jiandu's name functions (`pinyin`), else None."""
+    if isinstance(node, exp.Anonymous) and str(node.name).lower() in NAME_FUNCTIONS:
+        return str(node.name).lower()
+    return None
+
+
+def _is_own(node: exp.Expr) -> bool:
+    """jiandu's own functions: contains_any and the name functions."""
+    return _is_contains_any(node) or _name_function(node) is not None
+
+
+def rename_name_functions(tree: exp.Expr) -> exp.Expr:
+    """A copy of a checked expression with `name_similarity(a, b)` … as the SQL functions
+    the model connection has (`jd_name_similarity(a, b)` …)."""
+
+    def rename(node: exp.Expr) -> exp.Expr:
+        readable = _name_function(node)
+        if readable is None:
+            return node
+        assert isinstance(node, exp.Anonymous)
+        args = [a.copy() for a in node.expressions]
+        return exp.Anonymous(this=NAME_FUNCTIONS[readable][0], expressions=args)
+
+    return tree.transform(rename)
+
+
 def function_name(node: exp.Expr) -> str:
     """The lower-case SQL name of a function node (`read_csv`, `date_diff`, `getenv`)."""
     if isinstance(node, exp.Anonymous):
@@ -250,6 +290,18 @@ def check_node(
                 where=where,
             )
         return
+    readable = _name_function(node)
+    if readable is not None:
+        arity = NAME_FUNCTIONS[readable][1]
+        if len(node.expressions) != arity:
+            raise SandboxError(
+                f"{readable} 需要 {arity} 个参数，实际 {len(node.expressions)} 个",
+                f"{readable} takes {arity} argument{'s' if arity > 1 else ''}, "
+                f"got {len(node.expressions)}",
+                construct=f"function {readable}",
+                where=where,
+            )
+        return
     if isinstance(node, exp.Func) and not isinstance(node, allowed):
         raise refuse_function(function_name(node), where=where)
     if isinstance(node, exp.DateDiff):
@@ -286,7 +338,7 @@ def check_expression(
     `columns` (no table qualifiers: each step sees one flat set of names).
     """
     for node in tree.walk():
-        if not isinstance(node, ALLOWED_NODES) and not _is_contains_any(node):
+        if not isinstance(node, ALLOWED_NODES) and not _is_own(node):
             if isinstance(node, exp.Func):
                 raise refuse_function(function_name(node), where=where)
             raise SandboxError(

@@ -26,9 +26,11 @@ own branch. Over all branches together (`HitLineage.columns`, for rows without a
 branch) a column that is PII in any branch counts as PII: over-masking is safe.
 
 Conditions do not carry values into a column (`count_if(id_card is null)`, a CASE's
-WHEN, `count(distinct id_card)`), so they do not make it personal data. A column the
-tracer cannot follow (an unknown table, an ambiguous or correlated reference) is left out
-of the answer; masking then falls back to matching column names.
+WHEN, `count(distinct id_card)`), so they do not make it personal data; nor do measures
+of a text: lengths and similarities (a fuzzy join's `<prefix>similarity` is `text`),
+whereas `pinyin(name)` and `org_core(name)` are the name in another form and keep its
+class. A column the tracer cannot follow (an unknown table, an ambiguous or correlated
+reference) is left out of the answer; masking then falls back to matching column names.
 
 The answer depends only on the spec and the source types, so it is cached per model id,
 version, content and source types.
@@ -74,6 +76,8 @@ _NEUTRAL: tuple[type[exp.Expr], ...] = (
     exp.Not,
     exp.Exists,
     exp.Length,
+    exp.JarowinklerSimilarity,
+    exp.Levenshtein,
     exp.Contains,
     exp.StartsWith,
     exp.EndsWith,
@@ -86,9 +90,15 @@ _NEUTRAL: tuple[type[exp.Expr], ...] = (
 _COMBINING: tuple[type[exp.Expr], ...] = (exp.Concat, exp.DPipe, exp.ConcatWs)
 
 
+# Functions by SQL name whose value is a test or a measure, never the text inside:
+# jiandu's `contains_any(text, $words)` (true or false), a name similarity (a number in
+# 0..1, as fuzzy joins' <prefix>similarity) and a length in bytes.
+_NEUTRAL_FUNCTIONS = frozenset({CONTAINS_ANY, "jd_name_similarity", "strlen"})
+
+
 def _is_test(node: exp.Expr) -> bool:
-    """jiandu's own `contains_any(text, $words)`: true or false, never the text."""
-    return isinstance(node, exp.Anonymous) and str(node.name).lower() == CONTAINS_ANY
+    """A call of one of `_NEUTRAL_FUNCTIONS`: its value carries none of its arguments."""
+    return isinstance(node, exp.Anonymous) and str(node.name).lower() in _NEUTRAL_FUNCTIONS
 
 
 def _combine(kinds: list[_Kind]) -> _Kind:

@@ -18,7 +18,7 @@ Two independent walls:
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 import duckdb
@@ -192,14 +192,16 @@ def sandboxed_duckdb(
     threads: int | None = None,
     temp_directory: str | Path | None = None,
     empty_tables: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+    setup: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """A locked DuckDB connection whose only data are views over the given Parquet files.
 
     `tables` maps a view name (a dataset type id) to its Parquet files; each list must
     be non-empty (the runner registers an empty typed view itself, before calling, or
-    leaves the dataset out). After the views exist, reads are limited to exactly those
-    files and the configuration is locked: no other file, extension, ATTACH, COPY or
-    setting can be reached even by SQL that slipped past `check_user_sql`.
+    leaves the dataset out). `setup` runs on the connection before the lock (the runner
+    installs the name functions with it). After the views exist, reads are limited to
+    exactly those files and the configuration is locked: no other file, extension,
+    ATTACH, COPY or setting can be reached even by SQL that slipped past `check_user_sql`.
     """
     con = duckdb.connect(
         config={
@@ -249,6 +251,8 @@ def sandboxed_duckdb(
         con.execute(
             exp.Create(this=exp.to_table(name), kind="VIEW", expression=empty).sql("duckdb")
         )
+    if setup is not None:
+        setup(con)
     con.execute("SET allowed_paths = $paths", {"paths": allowed})
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")

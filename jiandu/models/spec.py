@@ -16,10 +16,18 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from jiandu.catalog.dataset_type import check_identifier
 from jiandu.models.errors import ModelError
@@ -29,6 +37,10 @@ ParamValue = int | Decimal | str | date | bool | tuple[str, ...]
 Severity = Literal["low", "medium", "high"]
 Visibility = Literal["private", "unit", "province"]
 JoinHow = Literal["inner", "left", "exists", "not_exists"]
+# How a fuzzy join condition compares two texts (see `FuzzyCondition`).
+FuzzyMethod = Literal["name", "org", "text", "levenshtein"]
+# The column a fuzzy join adds after its right side's columns: <prefix>similarity.
+SIMILARITY = "similarity"
 SubjectType = Literal["person", "org", "case", "incident", "auction", "group", "other"]
 # Supplied by the runner (the reference date of a run, for backtests); never declared.
 AS_OF = "as_of"
@@ -95,14 +107,79 @@ def coerce_param(kind: ParamType, value: Any) -> ParamValue:
     raise ValueError(f"取值 {value!r} 不是 {kind} 类型 / value {value!r} is not of type {kind}")
 
 
+_MIN_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "minimum": 0, "maximum": 1},
+        {"type": "string", "pattern": "^\\$[a-z][a-z0-9_]*$"},
+    ],
+    "description": "least similarity kept, 0..1, or a decimal $parameter",
+}
+
+
+class FuzzyCondition(BaseModel):
+    """One approximate match of a join: similarity(left, right) >= min.
+
+    `method` picks the similarity (each in 0..1): `name` for people's names (traditional
+    and simplified, full-width and spaces ignored; homophones 0.95), `org` for company
+    names (region prefix and legal form ignored), `text` (Jaro-Winkler) and
+    `levenshtein` (1 - edits / longer length, counted in bytes: for codes and numbers).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    left: str = Field(description="column of this step (after earlier joins)")
+    right: str = Field(description="column of the joined side, without the prefix")
+    method: FuzzyMethod = Field(description="name / org / text / levenshtein")
+    min: Annotated[float | str, WithJsonSchema(_MIN_SCHEMA)] = Field(
+        description="least similarity kept, 0..1, or a decimal $parameter"
+    )
+
+    @field_validator("min", mode="before")
+    @classmethod
+    def _min(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            name = value[1:] if value.startswith("$") else ""
+            if not name:
+                raise ValueError(
+                    f"min 须为 0 到 1 之间的数或 $参数：{value!r} / min must be a number "
+                    f"from 0 to 1 or a $parameter, got {value!r}"
+                )
+            check_identifier(name, "参数名 parameter name")
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+            raise ValueError(
+                f"min 须为 0 到 1 之间的数或 $参数：{value!r} / min must be a number "
+                f"from 0 to 1 or a $parameter, got {value!r}"
+            )
+        number = float(value)
+        if not 0.0 <= number <= 1.0:
+            raise ValueError(
+                f"min 须在 0 到 1 之间：{value} / min must be between 0 and 1, got {value}"
+            )
+        return number
+
+    @property
+    def parameter(self) -> str | None:
+        """The name of the `$parameter` giving `min`, or None for a number."""
+        return self.min[1:] if isinstance(self.min, str) else None
+
+
 class Join(BaseModel):
-    """Join another source or earlier step on equal standardised keys."""
+    """Join another source or earlier step on equal standardised keys and, optionally,
+    on fuzzy (approximate) matches of texts such as names."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     with_: str = Field(alias="with", description="source alias or earlier step to join")
     keys: dict[str, str] = Field(
-        min_length=1, description="left column -> right column; all must be equal"
+        default_factory=dict,
+        description="left column -> right column; all must be equal (blocking for fuzzy)",
+    )
+    # None rather than an empty list when absent, so that the definitions (and content
+    # hashes) of models without fuzzy joins stay what they were.
+    fuzzy: list[FuzzyCondition] | None = Field(
+        default=None,
+        description="approximate matches, all must hold; adds <prefix>similarity (the least)",
     )
     how: JoinHow = Field(
         default="inner",
@@ -116,6 +193,20 @@ class Join(BaseModel):
         default=None,
         description="extra match condition, e.g. a time window; names as after the join",
     )
+
+    @model_validator(mode="after")
+    def _matched_somehow(self) -> Join:
+        if not self.keys and not self.fuzzy:
+            raise ValueError(
+                "连接须有 keys（相等的键）或 fuzzy（近似匹配），或两者兼有 / a join needs "
+                "keys (equal columns), fuzzy (approximate matches) or both"
+            )
+        return self
+
+    @property
+    def fuzzy_conditions(self) -> list[FuzzyCondition]:
+        """The fuzzy conditions, [] when there are none."""
+        return list(self.fuzzy or ())
 
     def right_prefix(self) -> str:
         """The prefix of the right side's columns after the join."""

@@ -424,3 +424,8 @@ def committed_batches(session: Session) -> list[tuple[str, str, str]]:
         .order_by(Batch.created_at, Batch.id)
     )
     return [(d, b, p) for d, b, p in session.execute(query) if p is not None]
+
+
+def dataset_type_ids(session: Session) -> dict[str, str]:
+    """{dataset id: its type id} of every dataset in the catalog."""
+    return {d: t for d, t in session.execute(select(Dataset.id, Dataset.type_id))}

@@ -208,20 +208,9 @@ def import_judgments(
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     if refresh_after:
+        # Everything derived from the pool (search, near-duplicates, entities) follows.
+        from jiandu.derived import refresh_quietly  # noqa: PLC0415 - heavy, only when used
+
         report.refresh = refresh_quietly(settings, progress=progress, user=user)
     report.duration_s = time.perf_counter() - started
     return report
-
-
-def refresh_quietly(
-    settings: Settings, *, progress: Progress | None = None, user: str | None = None
-) -> dict[str, object]:
-    """`jiandu.text.refresh.refresh`, logging (not raising) a failure: a committed import
-    stands even when the index cannot be updated now; the next refresh catches up."""
-    from jiandu.text.refresh import refresh  # noqa: PLC0415 - heavy (tantivy), only when used
-
-    try:
-        return refresh(settings, progress=progress, user=user)
-    except Exception as error:  # the import has committed; report, don't undo
-        log.warning("search/near-duplicate refresh failed: %s", error, exc_info=True)
-        return {"error": str(error)}

@@ -51,6 +51,7 @@ from jiandu.web.routes import (
     cases,
     clues,
     datasets,
+    entities,
     exports,
     imports,
     jobs,
@@ -204,6 +205,7 @@ def create_app(settings: Settings, *, secure_cookies: bool | None = None) -> Fas
         ledger.router,
         judgments.router,
         search.router,
+        entities.router,
     ):
         app.include_router(router)
 

@@ -21,6 +21,7 @@ LIBRARY = {
     *("auction_vehicle_not_transferred", "non_standard_oil", "shell_company"),
     *("professional_lender", "false_judicial_confirmation", "case_filing_supervision"),
     *("refusal_to_execute", "medical_insurance_fraud", "template_litigation"),
+    "related_party_litigation",
 }
 
 

@@ -187,7 +187,8 @@ def test_path_traversal_in_uploads(province: Province, tmp_path: Path) -> None:
     assert list((home / "staging").iterdir()) == []  # uploads are cleaned up after import
     for path in _files(home):
         relative = path.relative_to(home).parts
-        # search/ and neardup/: the full-text index and near-duplicate signatures.
+        # search/ and neardup/: the full-text index and near-duplicate signatures;
+        # entities/: the entity-id secret and the last resolution's inputs.
         assert relative[0] in (
             "pool",
             "rejects",
@@ -195,6 +196,7 @@ def test_path_traversal_in_uploads(province: Province, tmp_path: Path) -> None:
             "tmp",
             "search",
             "neardup",
+            "entities",
         ) or path.name.startswith("jiandu.db")
     rows = steward.get("/api/datasets/pension_payment/rows", params={"limit": "500"}).json()
     assert len(rows["rows"]) in (12 + len(sanitised), 13 + len(sanitised))  # NUL name: either

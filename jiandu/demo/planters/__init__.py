@@ -27,6 +27,7 @@ MODEL_IDS = (
     "refusal_to_execute",
     "medical_insurance_fraud",
     "template_litigation",
+    "related_party_litigation",
 )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from jiandu.catalog.dataset_type import DatasetType
 from jiandu.catalog.registry import all_types
 from jiandu.config import Settings
+from jiandu.derived import refresh_quietly
 from jiandu.errors import JianduError
 from jiandu.ingest.importer import ImportRequest, import_batch
 from jiandu.security import audit
@@ -27,7 +28,6 @@ from jiandu.security.permissions import Permission
 from jiandu.security.principal import Principal
 from jiandu.security.scope import sees
 from jiandu.store.schema import Dataset
-from jiandu.text.judgments import refresh_quietly
 from jiandu.web.guard import Caller, Db, app_state, requires
 
 router = APIRouter(prefix="/api/imports", tags=["imports"])

@@ -55,6 +55,7 @@ from jiandu.models.runner import (
     run_model,
 )
 from jiandu.models.spec import (
+    FuzzyMethod,
     JoinHow,
     ModelSpec,
     ParamType,
@@ -416,6 +417,7 @@ def builder_catalog(request: Request, caller: Reader, session: Db) -> dict[str, 
         ],
         "step_parts": parts,
         "join_how": list(get_args(JoinHow)),
+        "fuzzy_methods": list(get_args(FuzzyMethod)),
         "param_types": list(get_args(ParamType)),
         "severities": list(get_args(Severity)),
         "subject_types": list(get_args(SubjectType)),

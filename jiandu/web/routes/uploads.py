@@ -42,6 +42,7 @@ from jiandu.catalog.mapping import HeaderMapping, map_headers, suggest_mapping
 from jiandu.catalog.registry import all_types, score_header
 from jiandu.clues.errors import ConflictError
 from jiandu.config import Settings
+from jiandu.derived import refresh_quietly
 from jiandu.errors import JianduError
 from jiandu.ingest.cleaning import (
     ERRORS_COLUMN,
@@ -67,7 +68,6 @@ from jiandu.security.principal import Principal
 from jiandu.security.scope import sees
 from jiandu.store.db import session_scope
 from jiandu.store.schema import Dataset, Job
-from jiandu.text.judgments import refresh_quietly
 from jiandu.web.guard import Caller, Db, app_state, denied, job_runner, requires
 from jiandu.web.routes.imports import UploadRefused, importable_type, safe_name, save_upload
 

@@ -27,7 +27,7 @@ const PART_LABELS = {
   keep: ["保留列", "Keep columns"],
 };
 const PART_HINTS = {
-  join: ["按相同的键与另一数据源或之前的步骤连接", "match rows of another source or earlier step on equal keys"],
+  join: ["按相同的键（或近似的姓名、名称）与另一数据源或之前的步骤连接", "match rows of another source or earlier step on equal keys (or similar names)"],
   filter: ["只保留条件为真的行", "keep the rows where the condition holds"],
   group_by: ["按这些列分组（每组一行）", "one row per group of these columns"],
   aggregate: ["每组计算的汇总值，如次数、合计", "values per group, e.g. counts, sums"],
@@ -45,6 +45,8 @@ const FIELD_LABELS = {
   branches: ["规则分支", "branches"], severity: ["严重程度", "severity"], name: ["名称", "name"],
   from: ["来源", "from"], with: ["连接对象", "join with"], keys: ["连接键", "join keys"],
   condition: ["附加条件", "extra condition"], prefix: ["列名前缀", "column prefix"],
+  fuzzy: ["近似匹配", "fuzzy match"], left: ["本步的列", "this step's column"],
+  right: ["对方的列", "their column"], method: ["比较方式", "method"], min: ["最低相似度", "least similarity"],
   ...PART_LABELS,
 };
 const AGGREGATES = [
@@ -55,6 +57,13 @@ const AGGREGATES = [
   ["max({c})", "最大值/最晚", "maximum / latest"],
   ["avg({c})", "平均值", "average"],
 ];
+// How a fuzzy join compares two texts (the server's catalog lists the same methods).
+const FUZZY_LABELS = {
+  name: ["人名（繁简、同音）", "person name (traditional, homophones)"],
+  org: ["单位名称（去地区与公司形式）", "company name (no region, legal form)"],
+  text: ["一般文本", "text (Jaro-Winkler)"],
+  levenshtein: ["编号（编辑距离）", "code (edit distance)"],
+};
 const OPERATORS = [
   ["=", "等于", "equals"], ["<>", "不等于", "differs from"], [">", "大于", "greater than"],
   [">=", "大于等于", "at least"], ["<", "小于", "less than"], ["<=", "小于等于", "at most"],
@@ -116,7 +125,9 @@ export function fromSpec(spec) {
     steps: (spec.steps || []).map((s) => ({
       k: key(), name: s.name || "", label_zh: s.label_zh || "", label_en: s.label_en || "", from: s.from || "",
       join: (s.join || []).map((j) => ({ k: key(), with: j.with || "", how: j.how || "inner", prefix: j.prefix ?? "",
-        condition: j.condition || "", keys: pairs(j.keys) })),
+        condition: j.condition || "", keys: pairs(j.keys),
+        fuzzy: (j.fuzzy || []).map((f) => ({ k: key(), left: f.left || "", right: f.right || "",
+          method: f.method || "name", min: f.min ?? "" })) })),
       filter: s.filter || "", group_by: s.group_by || [], aggregate: pairs(s.aggregate), having: s.having || "",
       derive: pairs(s.derive), keep: s.keep || [],
       shown: Object.keys(PART_LABELS).filter((p) => {
@@ -133,6 +144,11 @@ export function fromSpec(spec) {
 }
 
 const blank = (text) => (text && String(text).trim() ? text : undefined);
+// A fuzzy condition's least similarity: a number, or a $parameter kept as text.
+const fuzzyMin = (value) => {
+  const text = String(value ?? "").trim();
+  return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+};
 const dict = (rows) => Object.fromEntries(rows.filter((r) => r.a).map((r) => [r.a, r.b]));
 
 export function toSpec(form) {
@@ -159,7 +175,9 @@ export function toSpec(form) {
       const step = { name: s.name, label_zh: blank(s.label_zh), label_en: blank(s.label_en), from: s.from };
       if (on.has("join")) {
         step.join = s.join.map((j) => ({ with: j.with, keys: dict(j.keys), how: j.how,
-          prefix: j.prefix === "" ? undefined : j.prefix, condition: blank(j.condition) }));
+          prefix: j.prefix === "" ? undefined : j.prefix, condition: blank(j.condition),
+          fuzzy: j.fuzzy.length ? j.fuzzy.map((f) => ({ left: f.left, right: f.right, method: f.method,
+            min: fuzzyMin(f.min) })) : undefined }));
       }
       if (on.has("filter")) step.filter = blank(s.filter);
       if (on.has("group_by")) step.group_by = s.group_by;
@@ -188,6 +206,7 @@ function columnsOf(form, catalog, compiled) {
         if (j.how === "exists" || j.how === "not_exists") continue;
         const prefix = j.prefix === "" ? `${j.with}_` : j.prefix;
         cols = cols.concat((output[j.with] || []).map((c) => prefix + c));
+        if (j.fuzzy.length) cols.push(`${prefix}similarity`);
       }
     }
     input[step.name] = cols;
@@ -267,6 +286,30 @@ function PairRows({ rows, onChange, idBase, leftLabel, rightLabel, leftList, rig
   </div>`;
 }
 
+// A join's fuzzy conditions: this step's column ≈ their column, by a method, at least min.
+function FuzzyRows({ rows, onChange, idBase, leftList, rightOptions, params, methods }) {
+  const set = (k, patch) => onChange(rows.map((r) => (r.k === k ? { ...r, ...patch } : r)));
+  return html`<div class="builder-pairs" data-testid=${idBase}>
+    <div class="builder-sub">${tr("近似匹配（可选：姓名、名称有出入时；请保留至少一个相等的键以免过慢）",
+      "Fuzzy match (optional: for names that differ; keep at least one equal key, or it is slow)")}</div>
+    ${rows.map((r, i) => html`<div class="builder-pair" key=${r.k}>
+      <input id=${`${idBase}-l${i}`} aria-label=${tr("本步的列", "this step's column")} placeholder=${tr("本步的列", "this step's column")}
+        list=${leftList} value=${r.left} onInput=${(e) => set(r.k, { left: e.target.value.trim() })} />
+      <span aria-hidden="true">≈</span>
+      <${Select} id=${`${idBase}-r${i}`} label=${tr("对方的列", "their column")} value=${r.right} onChange=${(v) => set(r.k, { right: v })}
+        options=${[{ value: "", label: tr("选择列…", "column…") }, ...rightOptions.map((c) => ({ value: c, label: c }))]} />
+      <${Select} id=${`${idBase}-m${i}`} label=${tr("比较方式", "method")} value=${r.method} onChange=${(v) => set(r.k, { method: v })}
+        options=${methods.map((m) => ({ value: m, label: label(FUZZY_LABELS, m) }))} />
+      <input id=${`${idBase}-min${i}`} class="builder-min" aria-label=${tr("最低相似度（0–1 或 $参数）", "least similarity (0–1 or $parameter)")}
+        placeholder="0.9" list=${`${idBase}-params`} value=${r.min} onInput=${(e) => set(r.k, { min: e.target.value })} />
+      <${Button} kind="link" onClick=${() => onChange(rows.filter((x) => x.k !== r.k))} title=${tr("删除", "remove")}>✕<//>
+    </div>`)}
+    <datalist id=${`${idBase}-params`}>${params.map((p) => html`<option value=${`$${p}`} />`)}</datalist>
+    <${Button} kind="link" testid=${`${idBase}-add`}
+      onClick=${() => onChange([...rows, { k: key(), left: "", right: "", method: methods[0] || "name", min: "0.9" }])}>+ ${tr("添加近似匹配", "Add a fuzzy match")}<//>
+  </div>`;
+}
+
 function AggregateHelper({ idBase, columns, onAdd }) {
   const [fn, setFn] = useState("count(*)");
   const [column, setColumn] = useState("");
@@ -298,7 +341,7 @@ function StepCard({ step, index, form, cols, params, onChange, onRemove, onMove,
   const available = catalog.step_parts.map((p) => p.name).filter((p) => PART_LABELS[p] && !on.has(p));
   const addPart = (part) => {
     const patch = { shown: [...step.shown, part] };
-    if (part === "join" && step.join.length === 0) patch.join = [{ k: key(), with: "", how: "inner", prefix: "", condition: "", keys: [{ k: key(), a: "", b: "" }] }];
+    if (part === "join" && step.join.length === 0) patch.join = [{ k: key(), with: "", how: "inner", prefix: "", condition: "", keys: [{ k: key(), a: "", b: "" }], fuzzy: [] }];
     if (part === "aggregate" && !on.has("group_by")) patch.shown = [...patch.shown, "group_by"];
     set(patch);
   };
@@ -354,12 +397,15 @@ function StepCard({ step, index, form, cols, params, onChange, onRemove, onMove,
         <${PairRows} idBase=${`${base}-j${ji}-key`} rows=${j.keys} onChange=${(keys) => setJoin(j.k, { keys })}
           leftLabel=${tr("本步的列", "this step's column")} rightLabel=${tr("对方的列", "their column")}
           leftList=${`${base}-from-cols`} rightOptions=${cols.output[j.with] || []} />
+        <${FuzzyRows} idBase=${`${base}-j${ji}-fz`} rows=${j.fuzzy} onChange=${(fuzzy) => setJoin(j.k, { fuzzy })}
+          leftList=${`${base}-from-cols`} rightOptions=${cols.output[j.with] || []} params=${params}
+          methods=${catalog.fuzzy_methods || Object.keys(FUZZY_LABELS)} />
         <${Field} id=${`${base}-j${ji}-cond`} label=${tr("附加条件（可选，如时间窗口）", "Extra condition (optional, e.g. a time window)")}>
           <input id=${`${base}-j${ji}-cond`} class="builder-expr" list=${`${base}-cols`} value=${j.condition}
             onInput=${(e) => setJoin(j.k, { condition: e.target.value })} /><//>
         <${Button} kind="link" onClick=${() => set({ join: step.join.filter((x) => x.k !== j.k) })}>${tr("删除此连接", "Remove this join")}<//>
       </div>`)}
-      <${Button} kind="link" onClick=${() => set({ join: [...step.join, { k: key(), with: "", how: "inner", prefix: "", condition: "", keys: [{ k: key(), a: "", b: "" }] }] })}>+ ${tr("再连接一个", "Another join")}<//>`)}
+      <${Button} kind="link" onClick=${() => set({ join: [...step.join, { k: key(), with: "", how: "inner", prefix: "", condition: "", keys: [{ k: key(), a: "", b: "" }], fuzzy: [] }] })}>+ ${tr("再连接一个", "Another join")}<//>`)}
       ${section("filter", html`<${Field} id=${`${base}-filter`} label=${tr("条件（表达式）", "Condition (expression)")}
           hint=${tr("例：amount >= $min_amount and status = '不予立案'", "e.g. amount >= $min_amount and status = '不予立案'")}>
           <textarea id=${`${base}-filter`} class="builder-expr" rows="2" data-testid=${`${base}-filter-text`} value=${step.filter}

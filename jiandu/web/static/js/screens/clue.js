@@ -14,7 +14,8 @@ import {
   modelName, actionLabel, chinaDate,
 } from "./clue_parts.js";
 
-const KIND_COLOURS = { person: "#1f5fa8", company: "#1e7b45", vehicle: "#9a6200", case: "#a4161a" };
+// Shared with the entity profile screen (entity.js), which draws its graph the same way.
+export const KIND_COLOURS = { person: "#1f5fa8", company: "#1e7b45", vehicle: "#9a6200", case: "#a4161a" };
 
 function cell(value) {
   if (value === null || value === undefined || value === "") return html`<span class="muted">—</span>`;
