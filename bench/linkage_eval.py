@@ -42,7 +42,12 @@ import pyarrow as pa
 
 from jiandu.entities.linkage import Field, LinkSpec, link
 
-DATA = Path("/work/shared/data")
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+sys.path.insert(0, str(ROOT / "tests" / "entities"))
+
+from febrl import FEBRL_SPEC, febrl_table  # noqa: E402
+
 SEED = 7
 
 
@@ -59,43 +64,6 @@ class Case:
 
 # ---------------------------------------------------------------------------------------
 # FEBRL
-
-_FEBRL_SPEC = LinkSpec(
-    fields=(
-        Field("given_name", "name"),
-        Field("surname", "name"),
-        Field("date_of_birth", "date"),
-        Field("soc_sec_id", "id"),
-        Field("street_number", "exact"),
-        Field("address_1", "address"),
-        Field("suburb", "text"),
-        Field("postcode", "postcode"),
-        Field("state", "exact"),
-    ),
-    blocking=(
-        ("given_name", "surname"),
-        ("surname", "date_of_birth"),
-        ("postcode",),
-        ("soc_sec_id",),
-        ("date_of_birth",),
-    ),
-    threshold=0.9,
-)
-
-
-def _febrl_table(con: duckdb.DuckDBPyConnection, data: Path, name: str) -> pa.Table:
-    path = data / "linkage_febrl" / f"dataset{name}.csv"
-    return con.sql(
-        f"""
-        SELECT trim(rec_id) AS unique_id, trim(given_name) AS given_name,
-               trim(surname) AS surname, trim(street_number) AS street_number,
-               trim(address_1) AS address_1, trim(address_2) AS address_2,
-               trim(suburb) AS suburb, trim(postcode) AS postcode, trim(state) AS state,
-               trim(date_of_birth) AS date_of_birth, trim(soc_sec_id) AS soc_sec_id,
-               regexp_extract(trim(rec_id), 'rec-([0-9]+)', 1) AS entity
-        FROM read_csv('{path}', all_varchar = true, normalize_names = true)
-        """
-    ).to_arrow_table()
 
 
 def _pairs_by_entity(
@@ -121,10 +89,10 @@ def _febrl(name: str) -> Callable[[Path], Case]:
     def load(data: Path) -> Case:
         con = duckdb.connect()
         if name == "4":
-            left, right = _febrl_table(con, data, "4a"), _febrl_table(con, data, "4b")
-            return Case("link", left, right, _pairs_by_entity(con, left, right), _FEBRL_SPEC)
-        table = _febrl_table(con, data, name)
-        return Case("dedupe", table, None, _pairs_by_entity(con, table, None), _FEBRL_SPEC)
+            left, right = febrl_table(data, "4a"), febrl_table(data, "4b")
+            return Case("link", left, right, _pairs_by_entity(con, left, right), FEBRL_SPEC)
+        table = febrl_table(data, name)
+        return Case("dedupe", table, None, _pairs_by_entity(con, table, None), FEBRL_SPEC)
 
     return load
 

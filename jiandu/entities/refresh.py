@@ -17,10 +17,8 @@ use, mode 0600). Keep it with the home: a new secret gives every entity a new id
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
-import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -35,7 +33,7 @@ from jiandu.catalog.registry import all_types, builtin_types
 from jiandu.config import Settings
 from jiandu.entities.mentions import MENTION_COLUMNS, mentions_for, mentions_sql
 from jiandu.entities.resolve import Resolved, resolve
-from jiandu.ingest.importer import ImportRequest, import_batch
+from jiandu.ingest.importer import import_table
 from jiandu.pool import duckdb_engine, layout
 from jiandu.store import pool_catalog
 from jiandu.store.db import make_engine, session_scope
@@ -95,23 +93,6 @@ def entity_secret(settings: Settings) -> bytes:
     return bytes.fromhex(path.read_text(encoding="ascii").strip())
 
 
-def _read_state(settings: Settings) -> dict[str, Any]:
-    try:
-        state = json.loads((_folder(settings) / "state.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return state if isinstance(state, dict) else {}
-
-
-def _write_state(settings: Settings, state: dict[str, Any]) -> None:
-    folder = _folder(settings)
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".state-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(state, out, ensure_ascii=False, indent=1)
-    os.replace(tmp, folder / "state.json")
-
-
 def _inputs(settings: Settings, engine: Engine) -> dict[str, list[tuple[str, str]]]:
     """{dataset id: [(batch id, data path)]} of the committed batches that mention anyone."""
     types = all_types(settings)
@@ -159,23 +140,8 @@ def resolve_pool(settings: Settings, inputs: dict[str, list[tuple[str, str]]]) -
 
 
 def _commit(settings: Settings, dataset_id: str, rows: pa.Table, user: str | None) -> str:
-    folder = settings.tmp_dir / f"entities-{secrets.token_hex(6)}"
-    folder.mkdir(parents=True)
-    try:
-        path = folder / f"{dataset_id}.parquet"
-        pq.write_table(rows, path)
-        result = import_batch(
-            settings,
-            ImportRequest(
-                dataset_type=builtin_types()[dataset_id],
-                files=(path,),
-                source_name=_SOURCE_NAME,
-                user=user,
-            ),
-        )
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return result.batch_id
+    dataset_type = builtin_types()[dataset_id]
+    return import_table(settings, dataset_type, rows, source_name=_SOURCE_NAME, user=user).batch_id
 
 
 def refresh_entities(
@@ -187,7 +153,7 @@ def refresh_entities(
     try:
         inputs = _inputs(settings, engine)
         input_ids = tuple(sorted(b for batches in inputs.values() for b, _ in batches))
-        state = _read_state(settings)
+        state = layout.read_state(_folder(settings) / "state.json")
         if (
             not force
             and state.get("inputs") == list(input_ids)
@@ -204,7 +170,10 @@ def refresh_entities(
                 keep = batches[dataset_id] = _commit(settings, dataset_id, rows, user)
             with session_scope(engine) as session:
                 replaced += pool_catalog.replace_batches(session, dataset_id, keep)
-        _write_state(settings, {"inputs": list(input_ids), "version": _VERSION, "batches": batches})
+        layout.write_state(
+            _folder(settings) / "state.json",
+            {"inputs": list(input_ids), "version": _VERSION, "batches": batches},
+        )
         return EntityReport(
             status="refreshed" if batches else "empty",
             input_batches=input_ids,

@@ -11,6 +11,7 @@ removes what was staged or moved, so the pool never holds a partial batch.
 from __future__ import annotations
 
 import hashlib
+import secrets
 import shutil
 import time
 from collections.abc import Callable, Sequence
@@ -18,6 +19,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from jiandu.catalog.dataset_type import DatasetType
 from jiandu.catalog.mapping import HeaderMapping, load_mapping_file, map_headers
@@ -132,6 +136,30 @@ def import_batch(
 ) -> ImportResult:
     """Clean and commit one batch; return what happened. Raises JianduError on refusal."""
     return _BatchImport(settings, request, progress or (lambda _message: None)).run()
+
+
+def import_table(
+    settings: Settings,
+    dataset_type: DatasetType,
+    table: pa.Table,
+    *,
+    source_name: str,
+    user: str | None = None,
+) -> ImportResult:
+    """Import rows jiandu computed itself (a derived dataset) as one batch: the Arrow
+    table is written to a temporary Parquet file and goes through `import_batch` like any
+    file (cleaning, quality report, lineage; the same rows twice are one batch)."""
+    folder = settings.tmp_dir / f"derived-{secrets.token_hex(6)}"
+    folder.mkdir(parents=True)
+    try:
+        path = folder / f"{dataset_type.id}.parquet"
+        pq.write_table(table, path)
+        request = ImportRequest(
+            dataset_type=dataset_type, files=(path,), source_name=source_name, user=user
+        )
+        return import_batch(settings, request)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass

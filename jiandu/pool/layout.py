@@ -12,9 +12,13 @@ every reader; `sweep_orphans` removes it.
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from jiandu.config import Settings
 
@@ -72,3 +76,21 @@ def committed_files_by_dataset(
     for dataset_id, relative in committed:
         files.setdefault(dataset_id, []).extend(data_files(settings, [relative]))
     return files
+
+
+def read_state(path: Path) -> dict[str, Any]:
+    """A derived-data state file (JSON object); {} when missing or unreadable."""
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def write_state(path: Path, state: dict[str, Any]) -> None:
+    """Write a state file atomically (a temporary file renamed over it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(state, out, ensure_ascii=False, indent=1)
+    os.replace(tmp, path)

@@ -31,11 +31,8 @@ inputs unchanged but two committed batches, and replaces the older.
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +47,7 @@ from sqlalchemy import Engine, select
 
 from jiandu.catalog.registry import builtin_types
 from jiandu.config import Settings
-from jiandu.ingest.importer import ImportRequest, import_batch
+from jiandu.ingest.importer import import_table
 from jiandu.pool import layout
 from jiandu.store import pool_catalog
 from jiandu.store.db import make_engine, session_scope
@@ -78,7 +75,6 @@ _SIGNATURE_PARAMS = {
     "min_length": str(MIN_CLAIM_CHARS),
 }
 _SOURCE_NAME = "近似重复计算 / near-duplicate refresh"
-_GROUPS_FILE = "near_duplicate_groups.parquet"
 
 # The judgment fields a group row carries, with their Arrow types (missing in older
 # batches: read as NULL).
@@ -144,23 +140,6 @@ def _committed_group_batches(session: Any) -> list[str]:
         .order_by(Batch.created_at, Batch.id)
     )
     return list(session.scalars(query))
-
-
-def _read_state(settings: Settings) -> dict[str, Any]:
-    try:
-        state = json.loads((_folder(settings) / "state.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return state if isinstance(state, dict) else {}
-
-
-def _write_state(settings: Settings, state: dict[str, Any]) -> None:
-    folder = _folder(settings)
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".state-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(state, out, ensure_ascii=False, indent=1)
-    os.replace(tmp, folder / "state.json")
 
 
 def _conform(table: pa.Table) -> pa.Table:
@@ -280,23 +259,8 @@ def _replace_all_but(engine: Engine, keep: str | None) -> tuple[str, ...]:
 def _commit_groups(settings: Settings, rows: pa.Table, user: str | None) -> str:
     """Import the group rows as a batch of near_duplicate_group; its id (the existing
     batch's when the very same groups are already committed)."""
-    folder = settings.tmp_dir / f"neardup-{secrets.token_hex(6)}"
-    folder.mkdir(parents=True)
-    try:
-        path = folder / _GROUPS_FILE
-        pq.write_table(rows, path)
-        result = import_batch(
-            settings,
-            ImportRequest(
-                dataset_type=builtin_types()[GROUPS_DATASET],
-                files=(path,),
-                source_name=_SOURCE_NAME,
-                user=user,
-            ),
-        )
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return result.batch_id
+    dataset_type = builtin_types()[GROUPS_DATASET]
+    return import_table(settings, dataset_type, rows, source_name=_SOURCE_NAME, user=user).batch_id
 
 
 def refresh_near_duplicates(settings: Settings, *, user: str | None = None) -> NearDupReport:
@@ -309,7 +273,7 @@ def refresh_near_duplicates(settings: Settings, *, user: str | None = None) -> N
             inputs = _judgment_batches(session)
             committed_groups = _committed_group_batches(session)
         input_ids = tuple(batch_id for batch_id, _ in inputs)
-        state = _read_state(settings)
+        state = layout.read_state(_folder(settings) / "state.json")
         unchanged = state.get("inputs") == list(input_ids) and state.get("params") == (
             _SIGNATURE_PARAMS
         )
@@ -329,8 +293,9 @@ def refresh_near_duplicates(settings: Settings, *, user: str | None = None) -> N
         if rows is not None and rows.num_rows > 0:
             batch_id = _commit_groups(settings, rows, user)
         replaced = _replace_all_but(engine, batch_id)
-        _write_state(
-            settings, {"inputs": list(input_ids), "params": _SIGNATURE_PARAMS, "batch": batch_id}
+        layout.write_state(
+            _folder(settings) / "state.json",
+            {"inputs": list(input_ids), "params": _SIGNATURE_PARAMS, "batch": batch_id},
         )
         _forget_old_caches(folder, set(input_ids))
         members = rows.num_rows if rows is not None else 0

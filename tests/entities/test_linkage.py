@@ -14,6 +14,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+from febrl import FEBRL_SPEC, febrl_table
 
 from jiandu.entities.linkage import (
     Field,
@@ -27,53 +28,6 @@ from jiandu.entities.linkage import (
 # --- FEBRL -----------------------------------------------------------------------------
 
 SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"  # as in conftest.py
-
-FEBRL_SPEC = LinkSpec(
-    fields=(
-        Field("given_name", "name"),
-        Field("surname", "name"),
-        Field("date_of_birth", "date"),
-        Field("soc_sec_id", "id"),
-        Field("street_number", "exact"),
-        Field("address_1", "address"),
-        Field("suburb", "text"),
-        Field("postcode", "postcode"),
-        Field("state", "exact"),
-    ),
-    blocking=(
-        ("given_name", "surname"),
-        ("surname", "date_of_birth"),
-        ("postcode",),
-        ("soc_sec_id",),
-        ("date_of_birth",),
-    ),
-)
-
-
-def febrl(shared_data: Path, name: str) -> pa.Table:
-    path = shared_data / "linkage_febrl" / f"dataset{name}.csv"
-    columns = ", ".join(
-        f"trim({c}) AS {c}"
-        for c in (
-            "given_name",
-            "surname",
-            "street_number",
-            "address_1",
-            "suburb",
-            "postcode",
-            "state",
-            "date_of_birth",
-            "soc_sec_id",
-        )
-    )
-    return (
-        duckdb.connect()
-        .sql(
-            f"SELECT trim(rec_id) AS unique_id, {columns} "
-            f"FROM read_csv('{path}', all_varchar = true, normalize_names = true)"
-        )
-        .to_arrow_table()
-    )
 
 
 def entity(ids: pa.ChunkedArray | pa.Array) -> list[str]:
@@ -90,7 +44,7 @@ def f1(predicted: int, hits: int, true: int) -> float:
 def febrl1_pairs() -> tuple[pa.Table, pa.Table]:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"public test data not found at {SHARED_DATA}")
-    table = febrl(SHARED_DATA, "1")
+    table = febrl_table(SHARED_DATA, "1")
     return table, link(table, None, FEBRL_SPEC)
 
 
@@ -111,7 +65,7 @@ def test_febrl1_dedupe_f1(febrl1_pairs: tuple[pa.Table, pa.Table]) -> None:
 
 
 def test_febrl4_link_f1(shared_data: Path) -> None:
-    left, right = febrl(shared_data, "4a"), febrl(shared_data, "4b")
+    left, right = febrl_table(shared_data, "4a"), febrl_table(shared_data, "4b")
     stats: dict[str, Any] = {}
     pairs = link(left, right, FEBRL_SPEC, stats=stats)
     hits = sum(a == b for a, b in zip(entity(pairs["id_l"]), entity(pairs["id_r"]), strict=True))

@@ -447,6 +447,12 @@ class _Planter:
         filed = b.accepted - timedelta(days=days_before)
         case_no = self.world.case_no(b.court, filed.year, "民初")
         closed = filed + timedelta(days=self.rng.randint(30, 120))
+        method = self.rng.choice(("调解", "判决")) if closed <= DEMO_AS_OF else None
+        outcome = None
+        if method is not None and cause not in LABOUR_CAUSES:
+            # A worker's loan to his employer, contested and partly granted: an employee
+            # who sues his employer and settles is related_party_litigation's true story.
+            method, outcome = "判决", "部分支持"
         self.data.add(
             "court_case",
             case_no=case_no,
@@ -455,7 +461,8 @@ class _Planter:
             cause=cause,
             filing_date=filed,
             closing_date=closed if closed <= DEMO_AS_OF else None,
-            closing_method=self.rng.choice(("调解", "判决")) if closed <= DEMO_AS_OF else None,
+            closing_method=method,
+            outcome=outcome,
             amount_claimed=amount,
         )
         self.data.add(
