@@ -29,8 +29,9 @@ datasets (`Resolved`). The steps:
    auction_debtor between an auction's buyer and the execution debtor); parties of one
    accident; and entities sharing a phone number or an address, unless more than
    `HUB_LIMIT` entities share it (a court's or an industrial park's address links nobody).
-6. **Graph features** (`jiandu.entities.graph`): degree, connected component, ring (the
-   2-core's components of three or more entities).
+6. **Graph features** (`jiandu.entities.graph`): degree and connected component over
+   every relation; the ring (the 2-core's components of three or more entities) over
+   `RING_RELATIONS` only — litigation and hidden links, not trade, accidents or claims.
 7. **Related opposing parties** (`party_relation`): opposing parties of a case linked
    within two hops by `HIDDEN_RELATIONS` (legal representative, employer, registration
    agent, vehicle owner, shared phone or address), or through one agent acting for both
@@ -60,6 +61,7 @@ __all__ = [
     "HIDDEN_RELATIONS",
     "HUB_LIMIT",
     "MATCH_THRESHOLD",
+    "RING_RELATIONS",
     "Resolved",
     "entity_id",
     "resolve",
@@ -67,6 +69,18 @@ __all__ = [
 
 MATCH_THRESHOLD = 0.9
 HUB_LIMIT = 20
+# Rings are cycles of people and organisations tied by litigation and hidden links; trade
+# (invoices), accidents, claims and auctions make dense webs that are not rings of anyone.
+RING_RELATIONS = (
+    "co_party",
+    "opposing_party",
+    "agent",
+    "legal_rep",
+    "employer",
+    "registration_agent",
+    "same_phone",
+    "same_address",
+)
 # The relations that can relate a case's opposing parties without the dispute itself
 # explaining it (an accident's parties, trading partners, a creditor and debtor are related
 # by what they litigate; co-litigants and past opponents by litigation).
@@ -459,8 +473,9 @@ def _entities(con: duckdb.DuckDBPyConnection) -> pa.Table:
     n = len(ids)
     con.register("entity_index", pa.table({"entity_id": ids, "i": np.arange(n, dtype=np.int64)}))
     try:
+        social = ", ".join(f"'{r}'" for r in RING_RELATIONS)
         pairs = con.sql(
-            "SELECT a.i AS a, b.i AS b FROM edge_rows e "
+            f"SELECT a.i AS a, b.i AS b, e.relation IN ({social}) AS social FROM edge_rows e "
             "JOIN entity_index a ON a.entity_id = e.entity_a "
             "JOIN entity_index b ON b.entity_id = e.entity_b"
         ).fetchnumpy()
@@ -468,9 +483,10 @@ def _entities(con: duckdb.DuckDBPyConnection) -> pa.Table:
         con.unregister("entity_index")
     src = np.asarray(pairs["a"], dtype=np.int64)
     dst = np.asarray(pairs["b"], dtype=np.int64)
+    social_edges = np.asarray(pairs["social"], dtype=bool)
     degree = graph.degrees(n, src, dst)
     comp = graph.components(n, src, dst)
-    ring = graph.rings(n, src, dst, min_size=3)
+    ring = graph.rings(n, src[social_edges], dst[social_edges], min_size=3)
     in_ring = ring >= 0
     comp_size = np.bincount(comp, minlength=n)[comp]
     ring_size = np.bincount(ring[in_ring], minlength=n)[np.where(in_ring, ring, 0)]
