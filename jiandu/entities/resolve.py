@@ -235,7 +235,7 @@ def _probabilistic(con: duckdb.DuckDBPyConnection, stats: dict[str, Any]) -> pa.
         "FROM person_profiles"
     ).to_arrow_table()
     try:
-        pairs = link(profiles, None, PERSON_SPEC, con=duckdb.connect())
+        pairs = link(profiles, None, PERSON_SPEC, con=con)
     except Exception as exc:
         stats["probabilistic_skipped"] = f"{type(exc).__name__}: {exc}"[:300]
         return empty
