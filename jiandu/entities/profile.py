@@ -57,6 +57,8 @@ import duckdb
 import pyarrow as pa
 from sqlalchemy import Engine
 
+from jiandu.catalog.dataset_type import SOURCE_RECORD_ID
+from jiandu.catalog.registry import builtin_types
 from jiandu.config import Settings
 from jiandu.entities.names import simplify
 from jiandu.errors import JianduError
@@ -66,6 +68,7 @@ from jiandu.fields import uscc as uscc_field
 from jiandu.fields import vin as vin_field
 from jiandu.fields._compact import compact
 from jiandu.fields.base import FieldInvalid
+from jiandu.fields.registry import get_type
 from jiandu.pool import duckdb_engine, layout
 from jiandu.store import pool_catalog
 from jiandu.store.db import make_engine, session_scope
@@ -92,36 +95,16 @@ RECORDS_PER_DATASET = 100  # records (with source rows) per dataset in one profi
 MAX_RELATIONS = 500
 ENTITY_ID = re.compile(r"[POV][0-9a-f]{16}")
 
-# The columns read from each derived dataset, with their types (an absent dataset reads
-# as an empty table of these columns).
+# The columns read from each derived dataset, with their DuckDB types, from the catalog's
+# types (an absent dataset reads as an empty table of these columns).
 _COLUMNS: dict[str, dict[str, str]] = {
-    "entity": {
-        "entity_id": "VARCHAR", "entity_kind": "VARCHAR", "name": "VARCHAR",
-        "id_card": "VARCHAR", "uscc": "VARCHAR", "plate": "VARCHAR", "vin": "VARCHAR",
-        "record_count": "BIGINT", "dataset_count": "BIGINT", "case_count": "BIGINT",
-        "degree": "BIGINT", "component_id": "VARCHAR", "component_size": "BIGINT",
-        "ring_id": "VARCHAR", "ring_size": "BIGINT",
-    },
-    "entity_record": {
-        "entity_id": "VARCHAR", "entity_kind": "VARCHAR", "source_dataset": "VARCHAR",
-        "source_batch": "VARCHAR", "source_row": "VARCHAR", "role": "VARCHAR",
-        "case_no": "VARCHAR", "name": "VARCHAR", "id_card": "VARCHAR", "uscc": "VARCHAR",
-        "plate": "VARCHAR", "vin": "VARCHAR", "phone": "VARCHAR", "birth_date": "DATE",
-        "address": "VARCHAR", "event_date": "DATE", "match": "VARCHAR",
-        "match_probability": "BIGINT",
-    },
-    "entity_edge": {
-        "entity_a": "VARCHAR", "entity_b": "VARCHAR", "kind_a": "VARCHAR",
-        "kind_b": "VARCHAR", "relation": "VARCHAR", "case_no": "VARCHAR",
-        "source_dataset": "VARCHAR", "weight": "BIGINT",
-    },
-    "party_relation": {
-        "case_no": "VARCHAR", "party_a": "VARCHAR", "party_a_name": "VARCHAR",
-        "party_a_role": "VARCHAR", "party_b": "VARCHAR", "party_b_name": "VARCHAR",
-        "party_b_role": "VARCHAR", "hops": "BIGINT", "via": "VARCHAR",
-        "via_name": "VARCHAR", "path": "VARCHAR",
-    },
-}  # fmt: skip
+    dataset_id: {
+        spec.name: get_type(spec.type).duckdb_type
+        for spec in builtin_types()[dataset_id].fields
+        if spec.name != SOURCE_RECORD_ID
+    }
+    for dataset_id in ("entity", "entity_record", "entity_edge", "party_relation")
+}
 _VIEWS = {"entity": "ent", "entity_record": "rec", "entity_edge": "edge", "party_relation": "prel"}
 _SUMMARY = (
     "entity_id", "entity_kind", "name", "id_card", "uscc", "plate", "vin",

@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import Engine
 
+from jiandu.catalog.dataset_type import DatasetType
 from jiandu.catalog.registry import all_types, builtin_types
 from jiandu.config import Settings
 from jiandu.entities.mentions import MENTION_COLUMNS, mentions_for, mentions_sql
@@ -93,18 +94,26 @@ def entity_secret(settings: Settings) -> bytes:
     return bytes.fromhex(path.read_text(encoding="ascii").strip())
 
 
-def _inputs(settings: Settings, engine: Engine) -> dict[str, list[tuple[str, str]]]:
-    """{dataset id: [(batch id, data path)]} of the committed batches that mention anyone."""
+@dataclass(frozen=True)
+class _Input:
+    """A dataset that mentions someone: its type and committed (batch id, data path)s."""
+
+    dataset_type: DatasetType
+    batches: list[tuple[str, str]]
+
+
+def _inputs(settings: Settings, engine: Engine) -> dict[str, _Input]:
+    """{dataset id: its type and committed batches}, for the datasets that mention anyone."""
     types = all_types(settings)
     with session_scope(engine) as session:
         committed = pool_catalog.committed_batches(session)
         type_of = pool_catalog.dataset_type_ids(session)
-    inputs: dict[str, list[tuple[str, str]]] = {}
+    inputs: dict[str, _Input] = {}
     for dataset_id, batch_id, path in committed:
         dataset_type = types.get(type_of.get(dataset_id, dataset_id))
         if dataset_type is None or not mentions_for(dataset_type).slots:
             continue
-        inputs.setdefault(dataset_id, []).append((batch_id, path))
+        inputs.setdefault(dataset_id, _Input(dataset_type, [])).batches.append((batch_id, path))
     return inputs
 
 
@@ -113,22 +122,17 @@ def _empty_mentions() -> str:
     return f"SELECT {columns} WHERE false"
 
 
-def resolve_pool(settings: Settings, inputs: dict[str, list[tuple[str, str]]]) -> Resolved:
+def resolve_pool(settings: Settings, inputs: dict[str, _Input]) -> Resolved:
     """Resolve the mentions of the given committed batches (no commit)."""
-    types = all_types(settings)
     con = duckdb_engine.connect(settings)
     try:
-        with session_scope(make_engine(settings)) as session:
-            type_of = pool_catalog.dataset_type_ids(session)
         selects = []
-        for dataset_id, batches in inputs.items():
-            files = layout.data_files(settings, [path for _, path in batches])
+        for dataset_id, found in inputs.items():
+            files = layout.data_files(settings, [path for _, path in found.batches])
             present: set[str] = set()
             for path in files:
                 present |= set(pq.read_schema(path).names)
-            sql = mentions_sql(
-                dataset_id, types[type_of.get(dataset_id, dataset_id)], files, present
-            )
+            sql = mentions_sql(dataset_id, found.dataset_type, files, present)
             if sql is not None:
                 selects.append(sql)
         con.execute(
@@ -152,7 +156,7 @@ def refresh_entities(
     engine = make_engine(settings)
     try:
         inputs = _inputs(settings, engine)
-        input_ids = tuple(sorted(b for batches in inputs.values() for b, _ in batches))
+        input_ids = tuple(sorted(b for found in inputs.values() for b, _ in found.batches))
         state = layout.read_state(_folder(settings) / "state.json")
         if (
             not force
