@@ -72,11 +72,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
 
 from jiandu.fields.regions import load_regions
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 __all__ = [
     "LEGAL_FORMS",
@@ -478,3 +482,58 @@ def install_name_functions(con: duckdb.DuckDBPyConnection) -> None:
     except duckdb.Error:
         con.execute(f"DROP TABLE IF EXISTS temp.main.{_TABLE}")
         raise
+
+
+def byte_levenshtein(a: str | None, b: str | None) -> int | None:
+    """DuckDB's levenshtein: single-byte edits between the UTF-8 encodings."""
+    if a is None or b is None:
+        return None
+    p, t = a.encode("utf-8"), b.encode("utf-8")
+    previous = list(range(len(t) + 1))
+    for i, byte in enumerate(p, 1):
+        current = [i]
+        for j, other in enumerate(t, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (byte != other))
+            )
+        previous = current
+    return previous[-1]
+
+
+def install_spark_name_functions(session: SparkSession) -> None:
+    """Register the name functions, jd_byte_jaro_winkler and jd_byte_levenshtein.
+
+    The DuckDB engine has these as SQL macros over lookup tables; here they are Arrow
+    UDFs over this module's Python functions, which the macros are tested against, so a
+    fuzzy join scores the same pairs on both engines (the UDFs loop over a batch in
+    Python: fine for the candidate pairs of a blocked fuzzy join, not for whole tables).
+    """
+    # pyspark is an optional extra (the scale-out engine): imported only when used.
+    from pyspark.sql.functions import arrow_udf  # type: ignore[attr-defined]  # noqa: PLC0415
+    from pyspark.sql.types import DoubleType, LongType, StringType  # noqa: PLC0415
+
+    def text_udf(fn: Any) -> Any:
+        def apply(values: pa.Array) -> pa.Array:
+            return pa.array([fn(v) for v in values.to_pylist()], pa.string())
+
+        return arrow_udf(apply, StringType())
+
+    def pair_udf(fn: Any, arrow_type: pa.DataType | None = None) -> Any:
+        arrow_type = arrow_type or pa.float64()
+
+        def apply(left: pa.Array, right: pa.Array) -> pa.Array:
+            pairs = zip(left.to_pylist(), right.to_pylist(), strict=True)
+            return pa.array([fn(a, b) for a, b in pairs], arrow_type)
+
+        spark_type = LongType() if pa.types.is_integer(arrow_type) else DoubleType()
+        return arrow_udf(apply, spark_type)
+
+    def jaro(a: str | None, b: str | None) -> float | None:
+        return None if a is None or b is None else jaro_winkler(a, b)
+
+    session.udf.register("jd_name_simplify", text_udf(simplify))
+    session.udf.register("jd_name_pinyin", text_udf(pinyin))
+    session.udf.register("jd_org_core", text_udf(org_core))
+    session.udf.register("jd_name_similarity", pair_udf(name_similarity))
+    session.udf.register("jd_byte_jaro_winkler", pair_udf(jaro))
+    session.udf.register("jd_byte_levenshtein", pair_udf(byte_levenshtein, pa.int64()))

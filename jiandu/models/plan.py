@@ -30,10 +30,41 @@ Rewrite = Callable[[exp.Expr], exp.Expr]
 def _spark_datediff(node: exp.Expr) -> exp.Expr:
     # DuckDB date_diff('day', start, end) is Spark's two-argument datediff(end, start);
     # sqlglot renders the three-argument form, which only Spark >= 3.3 understands.
+    # Spark's is an INT, DuckDB's a BIGINT: cast, so evidence has one type on both.
     if isinstance(node, exp.DateDiff):
-        return exp.Anonymous(
+        days = exp.Anonymous(
             this="DATEDIFF", expressions=[node.this.copy(), node.expression.copy()]
         )
+        return exp.cast(days, exp.DataType.build("BIGINT"))
+    return node
+
+
+def _spark_division(node: exp.Expr) -> exp.Expr:
+    # DuckDB's `/` divides as DOUBLE whatever the operands (integers, decimals); Spark's
+    # keeps DECIMAL operands DECIMAL. Dividing the operands cast to DOUBLE gives DuckDB's
+    # type and the same IEEE result.
+    if isinstance(node, exp.Div) and not node.args.get("typed"):
+        return exp.Div(
+            this=exp.cast(node.this.copy(), exp.DataType.build("DOUBLE")),
+            expression=exp.cast(node.expression.copy(), exp.DataType.build("DOUBLE")),
+        )
+    return node
+
+
+def _spark_similarity(node: exp.Expr) -> exp.Expr:
+    # The fuzzy-join scores, computed as DuckDB computes them: Jaro-Winkler and
+    # Levenshtein over UTF-8 bytes (Spark's levenshtein counts characters), through the
+    # functions `jiandu.entities.names.install_spark_name_functions` registers.
+    if isinstance(node, exp.JarowinklerSimilarity):
+        return exp.Anonymous(
+            this="jd_byte_jaro_winkler", expressions=[node.this.copy(), node.expression.copy()]
+        )
+    if isinstance(node, exp.Levenshtein):
+        return exp.Anonymous(
+            this="jd_byte_levenshtein", expressions=[node.this.copy(), node.expression.copy()]
+        )
+    if isinstance(node, exp.Anonymous) and str(node.name).lower() == "strlen":
+        return exp.Anonymous(this="OCTET_LENGTH", expressions=[e.copy() for e in node.expressions])
     return node
 
 
@@ -83,7 +114,10 @@ class EngineAdapter:
 
 ADAPTERS: dict[str, EngineAdapter] = {
     "duckdb": EngineAdapter("duckdb", rewrites=(_expand_contains_any,)),
-    "spark": EngineAdapter("spark", rewrites=(_expand_contains_any, _spark_datediff)),
+    "spark": EngineAdapter(
+        "spark",
+        rewrites=(_expand_contains_any, _spark_datediff, _spark_division, _spark_similarity),
+    ),
 }
 
 

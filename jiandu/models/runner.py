@@ -25,7 +25,8 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -40,7 +41,7 @@ from sqlglot import exp
 
 from jiandu.catalog.dataset_type import DatasetType
 from jiandu.catalog.registry import all_types
-from jiandu.entities.names import install_name_functions
+from jiandu.entities.names import install_name_functions, install_spark_name_functions
 from jiandu.errors import JianduError
 from jiandu.fields.registry import get_type
 from jiandu.models.compiler import compile_model
@@ -50,8 +51,8 @@ from jiandu.models.plan import CompiledModel, adapter
 from jiandu.models.registry import ModelEntry, available_models
 from jiandu.models.sandbox import sandboxed_duckdb
 from jiandu.models.spec import ModelSpec, ParamValue
-from jiandu.pool import layout
-from jiandu.pool.duckdb_engine import DEFAULT_MEMORY_LIMIT
+from jiandu.pool import layout, spark_engine
+from jiandu.pool.duckdb_engine import DEFAULT_MEMORY_LIMIT, arrow_reader
 from jiandu.store import pool_catalog
 from jiandu.store.db import session_scope
 from jiandu.store.schema import ModelRun, new_run_id, utcnow
@@ -183,41 +184,131 @@ def _connect(
     workspace: Workspace, compiled: CompiledModel, snapshot: PoolSnapshot
 ) -> duckdb.DuckDBPyConnection:
     memory = os.environ.get("JIANDU_DUCKDB_MEMORY", DEFAULT_MEMORY_LIMIT)
-    tables = {t: snapshot.files[t] for t in compiled.sources if snapshot.files.get(t)}
-    types = all_types(workspace.settings)
-    empty = {t: empty_columns(types[t]) for t in compiled.sources if t not in tables}
+    tables, empty = _tables(workspace, compiled, snapshot)
     spill = workspace.settings.tmp_dir / "duckdb"
     spill.mkdir(parents=True, exist_ok=True)
-    # The name functions (jd_name_similarity …) of fuzzy joins and name expressions, only
-    # for models that use them (installing costs ~0.3 s per connection).
-    uses_names = any(
-        node.name.lower().startswith(("jd_name_", "jd_org_"))
-        for node in compiled.tree().find_all(exp.Anonymous)
-    )
     return sandboxed_duckdb(
         tables,
         memory_limit=memory,
         temp_directory=spill,
         empty_tables=empty,
-        setup=install_name_functions if uses_names else None,
+        setup=install_name_functions if _uses_names(compiled) else None,
     )
 
 
-def _funnel(con: duckdb.DuckDBPyConnection, compiled: CompiledModel) -> list[FunnelStep]:
-    lines: list[FunnelStep] = []
-    for step in compiled.steps:
-        row = con.execute(compiled.count_sql(step.name)).fetchone()
-        lines.append(FunnelStep(step.name, step.label_zh, step.label_en, int(row[0]) if row else 0))
-    return lines
+def _tables(
+    workspace: Workspace, compiled: CompiledModel, snapshot: PoolSnapshot
+) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, str]]]]:
+    """The model's datasets with data (their files) and without (their typed columns)."""
+    tables = {t: snapshot.files[t] for t in compiled.sources if snapshot.files.get(t)}
+    types = all_types(workspace.settings)
+    empty = {t: empty_columns(types[t]) for t in compiled.sources if t not in tables}
+    return tables, empty
 
 
-def _write_hits(
-    con: duckdb.DuckDBPyConnection, compiled: CompiledModel, target: Path
-) -> dict[str, int]:
+def _uses_names(compiled: CompiledModel) -> bool:
+    # The name functions (jd_name_similarity …) of fuzzy joins and name expressions, only
+    # for models that use them (installing costs ~0.3 s per DuckDB connection).
+    # Spark also needs them for the fuzzy scores computed DuckDB's way (plan.py).
+    scores = (exp.JarowinklerSimilarity, exp.Levenshtein)
+    return any(
+        isinstance(node, scores) or node.name.lower().startswith(("jd_name_", "jd_org_"))
+        for node in compiled.tree().find_all(exp.Anonymous, *scores)
+    )
+
+
+class _Execution:
+    """Where a compiled model's SQL runs: the sandboxed DuckDB or a Spark session.
+
+    The runner asks three things of an engine — the hits as Arrow batches, a table for
+    previews, a count per funnel step — so `run_model` and `preview_model` are the same
+    code on both engines (`JIANDU_ENGINE`).
+    """
+
+    dialect: str
+
+    def reader(self, tree: exp.Query) -> pa.RecordBatchReader:
+        raise NotImplementedError
+
+    def table(self, tree: exp.Query) -> pa.Table:
+        raise NotImplementedError
+
+    def count(self, sql: str) -> int:
+        raise NotImplementedError
+
+
+class _DuckExecution(_Execution):
+    dialect = "duckdb"
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def reader(self, tree: exp.Query) -> pa.RecordBatchReader:
+        return arrow_reader(self.con.sql(adapter("duckdb").render(tree)), _ROWS_PER_BATCH)
+
+    def table(self, tree: exp.Query) -> pa.Table:
+        return self.reader(tree).read_all()
+
+    def count(self, sql: str) -> int:
+        rows = self.con.sql(sql).fetchall()
+        return int(rows[0][0]) if rows else 0
+
+
+class _SparkExecution(_Execution):
+    dialect = "spark"
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    def reader(self, tree: exp.Query) -> pa.RecordBatchReader:
+        # A model's hits are clues, few enough for the driver: collected, then streamed.
+        return self.table(tree).to_reader(_ROWS_PER_BATCH)
+
+    def table(self, tree: exp.Query) -> pa.Table:
+        return spark_engine.to_arrow(self.session.sql(adapter("spark").render(tree)))
+
+    def count(self, sql: str) -> int:
+        rows = self.session.sql(sql).collect()
+        return int(rows[0][0]) if rows else 0
+
+
+@contextmanager
+def _execution(
+    workspace: Workspace, compiled: CompiledModel, snapshot: PoolSnapshot
+) -> Iterator[_Execution]:
+    """The engine of `workspace.settings.engine`, set up with the model's datasets."""
+    if workspace.settings.engine == "spark":
+        tables, empty = _tables(workspace, compiled, snapshot)
+        with spark_engine.run_session(
+            workspace.settings,
+            tables,
+            empty_tables=empty,
+            setup=install_spark_name_functions if _uses_names(compiled) else None,
+        ) as session:
+            yield _SparkExecution(session)
+        return
+    con = _connect(workspace, compiled, snapshot)
+    try:
+        yield _DuckExecution(con)
+    finally:
+        con.close()
+
+
+def _funnel(engine: _Execution, compiled: CompiledModel) -> list[FunnelStep]:
+    return [
+        FunnelStep(
+            step.name,
+            step.label_zh,
+            step.label_en,
+            engine.count(compiled.count_sql(step.name, engine.dialect)),
+        )
+        for step in compiled.steps
+    ]
+
+
+def _write_hits(engine: _Execution, compiled: CompiledModel, target: Path) -> dict[str, int]:
     """Stream the clue query's rows into `target`; hit counts per branch."""
-    reader: pa.RecordBatchReader = con.sql(compiled.sql("duckdb", pretty=False)).to_arrow_reader(
-        _ROWS_PER_BATCH
-    )
+    reader = engine.reader(compiled.tree())
     counts = {branch.id: 0 for branch in compiled.branches}
     with pq.ParquetWriter(target, reader.schema) as writer:
         for batch in reader:
@@ -265,6 +356,11 @@ def _error_payload(error: BaseException) -> dict[str, Any]:
     }
 
 
+def _engine_error(error: BaseException) -> bool:
+    """A Spark (or its JVM bridge's) error: the engine failed, not jiandu."""
+    return type(error).__module__.startswith(("pyspark.", "py4j."))
+
+
 def _finish(workspace: Workspace, run_id: str, started: float, **values: Any) -> ModelRun:
     with session_scope(workspace.engine) as session:
         run = session.get_one(ModelRun, run_id)
@@ -302,12 +398,9 @@ def run_model(
     renamed = False
     try:
         staged.mkdir(parents=True)
-        con = _connect(workspace, compiled, snapshot)
-        try:
-            counts = _write_hits(con, compiled, staged / HITS_FILE)
-            funnel = _funnel(con, compiled)
-        finally:
-            con.close()
+        with _execution(workspace, compiled, snapshot) as engine:
+            counts = _write_hits(engine, compiled, staged / HITS_FILE)
+            funnel = _funnel(engine, compiled)
         final.parent.mkdir(parents=True, exist_ok=True)
         staged.rename(final)
         renamed = True
@@ -324,7 +417,7 @@ def run_model(
     except BaseException as error:
         shutil.rmtree(final if renamed else staged, ignore_errors=True)
         _finish(workspace, run.id, started, status="failed", error=_error_payload(error))
-        if isinstance(error, JianduError | duckdb.Error | OSError):
+        if isinstance(error, JianduError | duckdb.Error | OSError) or _engine_error(error):
             payload = _error_payload(error)
             raise ModelRunError(run.id, payload["zh"], payload["en"]) from error
         raise
@@ -352,14 +445,10 @@ def preview_model(
         .group_by("branch")
     )
     first = exp.select("*").from_(hits_query.copy()).limit(max(limit, 0))
-    render = adapter("duckdb").render
-    con = _connect(workspace, compiled, snapshot)
-    try:
-        funnel = _funnel(con, compiled)
-        found = dict(con.execute(render(per_branch)).fetchall())
-        table = con.sql(render(first)).to_arrow_table()
-    finally:
-        con.close()
+    with _execution(workspace, compiled, snapshot) as engine:
+        funnel = _funnel(engine, compiled)
+        found = {row["branch"]: row["n"] for row in engine.table(per_branch).to_pylist()}
+        table = engine.table(first)
     counts = {b.id: int(found.get(b.id, 0)) for b in compiled.branches}
     return Preview(
         model_id=entry.id,

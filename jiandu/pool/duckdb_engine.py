@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+from fsspec import AbstractFileSystem  # type: ignore[import-untyped, unused-ignore]
 from sqlglot import exp
 
 from jiandu.config import Settings
 from jiandu.fields.registry import install_macros
+from jiandu.pool.storage import pool_storage
 
 DEFAULT_MEMORY_LIMIT = "2GB"
 
@@ -33,9 +37,24 @@ def connect(settings: Settings, *, macros: bool = True) -> duckdb.DuckDBPyConnec
             "autoload_known_extensions": False,
         }
     )
+    register_pool_filesystem(con, settings)
     if macros:
         install_macros(con)
     return con
+
+
+def register_pool_filesystem(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """Let `con` read the files of a pool on shared storage (their URLs) through the
+    pool's fsspec filesystem; a local pool needs nothing (DuckDB reads its own files)."""
+    filesystem = pool_storage(settings).filesystem
+    if filesystem is not None and not con.filesystem_is_registered(_name(filesystem)):
+        con.register_filesystem(filesystem)
+
+
+def _name(filesystem: AbstractFileSystem) -> str:
+    """The name DuckDB registers an fsspec filesystem under: its first protocol."""
+    protocol = filesystem.protocol
+    return protocol if isinstance(protocol, str) else protocol[0]
 
 
 def copy_to_parquet(
@@ -66,3 +85,37 @@ def read_parquet(files: str | Path | list[str]) -> exp.Expression:
     else:
         argument = exp.Literal.string(str(files))
     return exp.Anonymous(this="read_parquet", expressions=[argument])
+
+
+def arrow_reader(rel: duckdb.DuckDBPyRelation, rows: int) -> pa.RecordBatchReader:
+    """A relation's rows as an Arrow stream, with HUGEINT columns as int64.
+
+    DuckDB's `sum` over integers is a HUGEINT (128 bits), which Arrow carries as
+    decimal(38, 0); Spark's is a bigint. A count summed in a model is an integer on both
+    engines this way, so the same hit has the same evidence (and evidence hash) whichever
+    engine found it. Only columns DuckDB types as HUGEINT are touched, never a DECIMAL.
+    """
+    reader = rel.to_arrow_reader(rows)
+    huge = [i for i, kind in enumerate(rel.types) if "HUGEINT" in str(kind)]
+    if not huge:
+        return reader
+    fields = list(reader.schema)
+    for i in huge:
+        fields[i] = fields[i].with_type(_hugeint_as_bigint(fields[i].type))
+    target = pa.schema(fields)
+    return pa.RecordBatchReader.from_batches(target, _cast_each(reader, target))
+
+
+def _cast_each(reader: pa.RecordBatchReader, target: pa.Schema) -> Iterator[pa.RecordBatch]:
+    for batch in reader:
+        yield batch.cast(target)
+
+
+def _hugeint_as_bigint(kind: pa.DataType) -> pa.DataType:
+    if pa.types.is_decimal(kind) and kind.precision == 38 and kind.scale == 0:
+        return pa.int64()
+    if pa.types.is_struct(kind):
+        return pa.struct([f.with_type(_hugeint_as_bigint(f.type)) for f in kind])
+    if pa.types.is_list(kind):
+        return pa.list_(_hugeint_as_bigint(kind.value_type))
+    return kind

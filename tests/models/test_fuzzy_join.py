@@ -249,7 +249,7 @@ def test_every_method_renders_for_both_engines() -> None:
     duck = compiled.sql("duckdb")
     assert "JD_ORG_CORE(" in duck and "JARO_WINKLER_SIMILARITY(" in duck
     assert "LEVENSHTEIN(" in duck and "AS p_similarity" in duck
-    assert "LEAST(" in compiled.sql("spark")  # shown by the builder; runs on DuckDB only
+    assert "LEAST(" in compiled.sql("spark")  # and runs there: test_spark_parity.py
 
 
 def test_left_join_keeps_unmatched_rows_with_null_similarity(

@@ -199,12 +199,13 @@ WITH auctions AS (
     t0.owner_name AS owner_name,
     t0.owner_id_card AS owner_id_card,
     t0.owner_uscc AS owner_uscc,
-    DATEDIFF(COALESCE(t0.first_transfer, CAST('2024-06-30' AS DATE)), t0.deal_date) AS days_unregistered
+    CAST(DATEDIFF(COALESCE(t0.first_transfer, CAST('2024-06-30' AS DATE)), t0.deal_date) AS BIGINT) AS days_unregistered
   FROM sold_vehicles AS t0
   WHERE
-    DATEDIFF(CAST('2024-06-30' AS DATE), t0.deal_date) > 90
+    CAST(DATEDIFF(CAST('2024-06-30' AS DATE), t0.deal_date) AS BIGINT) > 90
     AND (
-      t0.first_transfer IS NULL OR DATEDIFF(t0.first_transfer, t0.deal_date) > 90
+      t0.first_transfer IS NULL
+      OR CAST(DATEDIFF(t0.first_transfer, t0.deal_date) AS BIGINT) > 90
     )
 ), not_transferred AS (
   SELECT
@@ -339,7 +340,7 @@ WITH auctions AS (
     t0.buyer_id_card AS buyer_id_card,
     t0.source_record_id AS source_record_id,
     t0.item_key AS item_key,
-    '一拍起拍价' || CAST(t0.start_price AS STRING) || '元，仅为评估价' || CAST(t0.appraisal_price AS STRING) || '元的' || CAST(ROUND(t0.start_price * 100 / t0.appraisal_price, 1) AS STRING) || '%' AS finding
+    '一拍起拍价' || CAST(t0.start_price AS STRING) || '元，仅为评估价' || CAST(t0.appraisal_price AS STRING) || '元的' || CAST(ROUND(CAST(t0.start_price * 100 AS DOUBLE) / CAST(t0.appraisal_price AS DOUBLE), 1) AS STRING) || '%' AS finding
   FROM vehicle_auctions AS t0
   WHERE
     t0.round = '一拍'
@@ -368,9 +369,12 @@ WITH auctions AS (
       t0.deal_date AS deal_date,
       t0.deal_price AS deal_price,
       MIN(t1.start_price) AS previous_start_price,
-      '二拍起拍价' || CAST(MAX(t0.start_price) AS STRING) || '元，较一拍起拍价' || CAST(MIN(t1.start_price) AS STRING) || '元降低' || CAST(ROUND((
-        MIN(t1.start_price) - MAX(t0.start_price)
-      ) * 100 / MIN(t1.start_price), 1) AS STRING) || '%' AS finding
+      '二拍起拍价' || CAST(MAX(t0.start_price) AS STRING) || '元，较一拍起拍价' || CAST(MIN(t1.start_price) AS STRING) || '元降低' || CAST(ROUND(
+        CAST((
+          MIN(t1.start_price) - MAX(t0.start_price)
+        ) * 100 AS DOUBLE) / CAST(MIN(t1.start_price) AS DOUBLE),
+        1
+      ) AS STRING) || '%' AS finding
     FROM vehicle_auctions AS t0
     INNER JOIN vehicle_auctions AS t1
       ON t0.exec_case_no = t1.exec_case_no

@@ -115,10 +115,10 @@ WITH claims AS (
     COALESCE(t0.amount, t0.confirmed_amount) AS claim_amount,
     DATE_TRUNC('MONTH', t0.employed_from) AS period_start,
     DATE_TRUNC('MONTH', COALESCE(t0.employed_to, t0.accepted_date, CAST('2024-06-30' AS DATE))) AS period_end,
-    DATEDIFF(
+    CAST(DATEDIFF(
       COALESCE(t0.employed_to, t0.accepted_date, CAST('2024-06-30' AS DATE)),
       t0.employed_from
-    ) AS claimed_days,
+    ) AS BIGINT) AS claimed_days,
     (
       YEAR(COALESCE(t0.employed_to, t0.accepted_date, CAST('2024-06-30' AS DATE))) - YEAR(t0.employed_from)
     ) * 12 + MONTH(COALESCE(t0.employed_to, t0.accepted_date, CAST('2024-06-30' AS DATE))) - MONTH(t0.employed_from) + 1 AS claimed_months
@@ -194,7 +194,7 @@ WITH claims AS (
     CASE
       WHEN t0.claimed_months IS NULL OR t0.claimed_months <= 0
       THEN CASE WHEN t0.contrib_months > 0 THEN 1.0 ELSE 0.0 END
-      ELSE LEAST(1.0, t0.contrib_months / t0.claimed_months)
+      ELSE LEAST(1.0, CAST(t0.contrib_months AS DOUBLE) / CAST(t0.claimed_months AS DOUBLE))
     END AS coverage,
     CAST(COALESCE(t0.own_base, t1.avg_base) AS DECIMAL(18, 2)) AS reference_base
   FROM claim_contributions AS t0
@@ -404,7 +404,7 @@ WITH claims AS (
         '于',
         COALESCE(CAST(t1.decided_date AS STRING), ''),
         '调解结案，距破产受理',
-        COALESCE(CAST(DATEDIFF(t0.accepted_date, t1.decided_date) AS STRING), ''),
+        COALESCE(CAST(CAST(DATEDIFF(t0.accepted_date, t1.decided_date) AS BIGINT) AS STRING), ''),
         '天'
       )
     ) AS signal
@@ -421,7 +421,7 @@ WITH claims AS (
         t1.employer_uscc = t0.debtor_uscc OR t1.employer_name = t0.debtor_name
       )
       AND t1.decided_date <= t0.accepted_date
-      AND DATEDIFF(t0.accepted_date, t1.decided_date) < 90
+      AND CAST(DATEDIFF(t0.accepted_date, t1.decided_date) AS BIGINT) < 90
     )
   WHERE
     t0.coverage < CAST('0.5' AS DECIMAL(18, 2))
@@ -514,7 +514,7 @@ WITH claims AS (
         '于',
         COALESCE(CAST(t1.s_filing_date AS STRING), ''),
         '立案，距破产受理',
-        COALESCE(CAST(DATEDIFF(t0.accepted_date, t1.s_filing_date) AS STRING), ''),
+        COALESCE(CAST(CAST(DATEDIFF(t0.accepted_date, t1.s_filing_date) AS BIGINT) AS STRING), ''),
         '天'
       )
     ) AS signal
@@ -528,7 +528,7 @@ WITH claims AS (
         OR t1.id_card = t0.claimant_id_card
       )
       AND t1.s_filing_date <= t0.accepted_date
-      AND DATEDIFF(t0.accepted_date, t1.s_filing_date) <= 365
+      AND CAST(DATEDIFF(t0.accepted_date, t1.s_filing_date) AS BIGINT) <= 365
     )
   WHERE
     EXISTS(

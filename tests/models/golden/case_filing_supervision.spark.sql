@@ -67,7 +67,7 @@ WITH incidents AS (
     t0.status = '受案'
     AND t0.decision_date IS NULL
     AND t0.amount >= t0.threshold
-    AND DATEDIFF(CAST('2024-06-30' AS DATE), t0.report_date) > 60
+    AND CAST(DATEDIFF(CAST('2024-06-30' AS DATE), t0.report_date) AS BIGINT) > 60
   GROUP BY
     t0.incident_id
 ), repeat_theft_suspects AS (
@@ -90,7 +90,7 @@ WITH incidents AS (
       AND (
         CONTAINS(t1.incident_type, '盗窃')
         AND t1.report_time <= t0.report_time
-        AND DATEDIFF(t0.report_date, t1.report_date) <= 730
+        AND CAST(DATEDIFF(t0.report_date, t1.report_date) AS BIGINT) <= 730
       )
     WHERE
       CONTAINS(t0.incident_type, '盗窃')

@@ -162,7 +162,7 @@ WITH conf AS (
       ON t0.applicant_key = t1.applicant_key
       AND (
         t1.confirm_date >= t0.confirm_date
-        AND DATEDIFF(t1.confirm_date, t0.confirm_date) < 365
+        AND CAST(DATEDIFF(t1.confirm_date, t0.confirm_date) AS BIGINT) < 365
       )
     GROUP BY
       t0.applicant_key,
@@ -191,7 +191,7 @@ WITH conf AS (
     ON t0.applicant_key = t1.applicant_key
     AND (
       t0.confirm_date >= t1.confirm_date
-      AND DATEDIFF(t0.confirm_date, t1.confirm_date) < 365
+      AND CAST(DATEDIFF(t0.confirm_date, t1.confirm_date) AS BIGINT) < 365
     )
   GROUP BY
     t0.case_no
@@ -203,7 +203,7 @@ WITH conf AS (
   FROM confirmations AS t0
   WHERE
     NOT t0.mediation_org IS NULL
-    AND DATEDIFF(CAST('2024-06-30' AS DATE), t0.confirm_date) < 365
+    AND CAST(DATEDIFF(CAST('2024-06-30' AS DATE), t0.confirm_date) AS BIGINT) < 365
   GROUP BY
     t0.mediation_org,
     t0.applicant_key
@@ -256,7 +256,7 @@ WITH conf AS (
   INNER JOIN dominant_applicants AS t1
     ON t0.mediation_org = t1.mediation_org AND t0.applicant_key = t1.applicant_key
   WHERE
-    DATEDIFF(CAST('2024-06-30' AS DATE), t0.confirm_date) < 365
+    CAST(DATEDIFF(CAST('2024-06-30' AS DATE), t0.confirm_date) AS BIGINT) < 365
   GROUP BY
     t0.case_no
 ), quick_enforcement AS (
@@ -268,10 +268,10 @@ WITH conf AS (
     MIN(t0.confirm_date) AS confirm_date,
     MAX(t0.mediation_org) AS mediation_org,
     MIN(t1.exec_case_no) AS exec_case_no,
-    MIN(DATEDIFF(t1.filing_date, t0.confirm_date)) AS days_to_enforcement,
+    MIN(CAST(DATEDIFF(t1.filing_date, t0.confirm_date) AS BIGINT)) AS days_to_enforcement,
     CONCAT(
       '确认后',
-      COALESCE(CAST(MIN(DATEDIFF(t1.filing_date, t0.confirm_date)) AS STRING), ''),
+      COALESCE(CAST(MIN(CAST(DATEDIFF(t1.filing_date, t0.confirm_date) AS BIGINT)) AS STRING), ''),
       '天即申请执行'
     ) AS finding
   FROM confirmations AS t0
@@ -279,7 +279,7 @@ WITH conf AS (
     ON t0.case_no = t1.source_case_no
     AND (
       t1.filing_date >= t0.confirm_date
-      AND DATEDIFF(t1.filing_date, t0.confirm_date) <= 30
+      AND CAST(DATEDIFF(t1.filing_date, t0.confirm_date) AS BIGINT) <= 30
     )
   GROUP BY
     t0.case_no

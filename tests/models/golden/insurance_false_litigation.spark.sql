@@ -160,7 +160,7 @@ WITH cases AS (
       WHEN NOT t0.agent_name IS NULL
       THEN t0.agent_name || '（' || COALESCE(t0.agent_firm, '') || '）'
     END AS agent_key,
-    DATEDIFF(CAST('2024-06-30' AS DATE), t1.filing_date) <= 365 AS in_window
+    CAST(DATEDIFF(CAST('2024-06-30' AS DATE), t1.filing_date) AS BIGINT) <= 365 AS in_window
   FROM parties AS t0
   INNER JOIN traffic_suits AS t1
     ON t0.case_no = t1.case_no
@@ -316,11 +316,11 @@ WITH cases AS (
     t1.accident_date AS p_accident_date,
     t1.accident_date AS police_accident_date,
     LEAST(t1.accident_date, CAST(t0.accident_time AS DATE)) AS accident_date,
-    DATEDIFF(LEAST(t1.accident_date, CAST(t0.accident_time AS DATE)), t0.policy_start) AS days_after_policy
+    CAST(DATEDIFF(LEAST(t1.accident_date, CAST(t0.accident_time AS DATE)), t0.policy_start) AS BIGINT) AS days_after_policy
   FROM claims AS t0
   LEFT JOIN police_accidents AS t1
     ON t0.plate = t1.plate
-    AND ABS(DATEDIFF(CAST(t0.accident_time AS DATE), t1.accident_date)) <= 7
+    AND ABS(CAST(DATEDIFF(CAST(t0.accident_time AS DATE), t1.accident_date) AS BIGINT)) <= 7
   WHERE
     NOT t0.accident_time IS NULL
 ), suit_claims AS (
@@ -429,13 +429,13 @@ WITH cases AS (
     ON t0.id_card = t1.injured_id_card
     AND (
       t1.accident_date <= t0.c_filing_date
-      AND DATEDIFF(t0.c_filing_date, t1.accident_date) <= 1095
+      AND CAST(DATEDIFF(t0.c_filing_date, t1.accident_date) AS BIGINT) <= 1095
     )
   LEFT JOIN claims_dated AS t2
     ON t0.name = t2.repair_shop
     AND (
       t2.accident_date <= t0.c_filing_date
-      AND DATEDIFF(t0.c_filing_date, t2.accident_date) <= 1095
+      AND CAST(DATEDIFF(t0.c_filing_date, t2.accident_date) AS BIGINT) <= 1095
     )
   WHERE
     NOT t1.claim_id IS NULL OR NOT t2.claim_id IS NULL
@@ -968,7 +968,7 @@ WITH cases AS (
     t0.suits AS suits,
     t1.agent_key AS t_agent_key,
     t1.total AS t_total,
-    ROUND(t0.suits * 1.0 / t1.total, 2) AS share
+    ROUND(CAST(t0.suits * 1.0 AS DOUBLE) / CAST(t1.total AS DOUBLE), 2) AS share
   FROM recurring_appraisers AS t0
   INNER JOIN agent_appraised_totals AS t1
     ON t0.agent_key = t1.agent_key

@@ -60,20 +60,20 @@ WITH settlements AS (
     t1.fund_paid AS o_fund_paid,
     t1.source_record_id AS o_source_record_id,
     GREATEST(t0.admit_date, t1.admit_date) AS overlap_start,
-    DATEDIFF(
+    CAST(DATEDIFF(
       LEAST(t0.discharge_date, t1.discharge_date),
       GREATEST(t0.admit_date, t1.admit_date)
-    ) AS overlap_days
+    ) AS BIGINT) AS overlap_days
   FROM stays AS t0
   INNER JOIN stays AS t1
     ON t0.id_card = t1.id_card
     AND (
       t1.hospital <> t0.hospital
       AND t1.settlement_id > t0.settlement_id
-      AND DATEDIFF(
+      AND CAST(DATEDIFF(
         LEAST(t0.discharge_date, t1.discharge_date),
         GREATEST(t0.admit_date, t1.admit_date)
-      ) >= 2
+      ) AS BIGINT) >= 2
     )
 ), overlapping_persons AS (
   SELECT
@@ -160,7 +160,7 @@ WITH settlements AS (
     ON t0.id_card = t1.id_card
   WHERE
     COALESCE(t0.admit_date, t0.settle_date) > t1.death_date
-    OR DATEDIFF(t0.discharge_date, t1.death_date) > 2
+    OR CAST(DATEDIFF(t0.discharge_date, t1.death_date) AS BIGINT) > 2
 ), after_death AS (
   SELECT
     g.id_card AS id_card,

@@ -88,7 +88,7 @@ WITH inv AS (
   FROM inv AS t0
   WHERE
     t0.issue_date <= CAST('2024-06-30' AS DATE)
-    AND DATEDIFF(CAST('2024-06-30' AS DATE), t0.issue_date) <= 365
+    AND CAST(DATEDIFF(CAST('2024-06-30' AS DATE), t0.issue_date) AS BIGINT) <= 365
 ), oil_lines AS (
   SELECT
     t0.invoice_code AS invoice_code,

@@ -61,7 +61,7 @@ WITH cases AS (
   WHERE
     CONTAINS(t0.cause, '民间借贷')
     AND t0.filing_date <= CAST('2024-06-30' AS DATE)
-    AND DATEDIFF(CAST('2024-06-30' AS DATE), t0.filing_date) <= GREATEST(730, 365)
+    AND CAST(DATEDIFF(CAST('2024-06-30' AS DATE), t0.filing_date) AS BIGINT) <= GREATEST(730, 365)
 ), plaintiffs AS (
   SELECT
     t0.case_no AS case_no,
@@ -237,7 +237,7 @@ WITH cases AS (
       MAX(t0.c_filing_date) AS last_filing
     FROM suit_borrowers AS t0
     WHERE
-      DATEDIFF(CAST('2024-06-30' AS DATE), t0.c_filing_date) <= 730
+      CAST(DATEDIFF(CAST('2024-06-30' AS DATE), t0.c_filing_date) AS BIGINT) <= 730
     GROUP BY
       t0.lender_key
   ) AS g
@@ -261,7 +261,7 @@ WITH cases AS (
       MAX(t0.c_filing_date) AS last_filing
     FROM plaintiff_suits AS t0
     WHERE
-      DATEDIFF(CAST('2024-06-30' AS DATE), t0.c_filing_date) <= 365
+      CAST(DATEDIFF(CAST('2024-06-30' AS DATE), t0.c_filing_date) AS BIGINT) <= 365
     GROUP BY
       t0.lender_key
   ) AS g

@@ -49,7 +49,7 @@ WITH reg AS (
   WHERE
     NOT t0.employer_uscc IS NULL
     AND t0.month <= CAST('2024-06-30' AS DATE)
-    AND DATEDIFF(CAST('2024-06-30' AS DATE), LAST_DAY(t0.month)) <= 365
+    AND CAST(DATEDIFF(CAST('2024-06-30' AS DATE), LAST_DAY(t0.month)) AS BIGINT) <= 365
   GROUP BY
     t0.employer_uscc
 ), invoicing_sellers AS (
@@ -61,7 +61,7 @@ WITH reg AS (
   WHERE
     NOT t0.seller_uscc IS NULL
     AND t0.issue_date <= CAST('2024-06-30' AS DATE)
-    AND DATEDIFF(CAST('2024-06-30' AS DATE), t0.issue_date) <= 365
+    AND CAST(DATEDIFF(CAST('2024-06-30' AS DATE), t0.issue_date) AS BIGINT) <= 365
   GROUP BY
     t0.seller_uscc
 ), companies AS (
