@@ -12,19 +12,27 @@ floor). Then 10 clients at once on the clue inbox. Reports p50/p95 in millisecon
 bytes of the page's code (ours and the vendored libraries).
 
 Prints a table and writes bench/out/web.json.
+
+`serve`, `sign_in` and `load` are the pieces bench/run.py uses for the API under load:
+`jiandu serve` in its own process (so its peak memory is its own), many clients at once.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import os
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx2 as httpx
 
@@ -47,6 +55,109 @@ def summary(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return {"p50": round(statistics.median(ordered), 1), "p95": round(p95, 1), "n": len(ordered)}
+
+
+def percentiles(samples: list[float]) -> dict[str, float | None]:
+    """p50/p95/p99 in milliseconds of `samples` (milliseconds), and their count; None
+    where no request was answered."""
+    ordered = sorted(samples)
+    if not ordered:
+        return {"p50": None, "p95": None, "p99": None, "n": 0}
+
+    def rank(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))], 1)
+
+    return {"p50": rank(0.5), "p95": rank(0.95), "p99": rank(0.99), "n": len(ordered)}
+
+
+def serve(home: Path, timeout: float = 60) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `jiandu serve` on the workspace at `home` on a free port; the process and its
+    base URL once /api/healthz answers."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    env = {**os.environ, "JIANDU_HOME": str(home)}
+    env.pop("JIANDU_DATABASE_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jiandu", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"jiandu serve exited with {process.returncode}")
+        try:
+            if httpx.get(base_url + "/api/healthz", timeout=2).status_code == 200:
+                return process, base_url
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("jiandu serve did not answer in time")
+
+
+def sign_in(base_url: str, username: str, password: str) -> dict[str, str]:
+    """The session cookies of a signed-in user (one sign-in: the limit is per address)."""
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+        answer = client.post("/api/auth/login", json={"username": username, "password": password})
+        answer.raise_for_status()
+        return dict(client.cookies)
+
+
+def load(
+    base_url: str,
+    path: str,
+    clients: int,
+    per_client: int,
+    cookies: dict[str, str],
+    max_seconds: float = 120,
+) -> dict[str, Any]:
+    """`clients` clients at once, each on its own connection, each sending `per_client`
+    GETs of `path` one after another after one untimed warm-up (and none after
+    `max_seconds` from the end of its warm-up): latency percentiles of the answered requests, requests per
+    second over the timed window, and failures (an answer other than 200, or a
+    connection the server dropped; the client reconnects)."""
+    samples: list[float] = []
+    failures: list[str] = []
+    window: list[float] = []
+
+    async def one() -> None:
+        async with httpx.AsyncClient(base_url=base_url, cookies=cookies, timeout=120) as c:
+            try:
+                await c.get(path)
+            except httpx.TransportError as error:
+                failures.append(type(error).__name__)
+            window.append(time.perf_counter())
+            deadline = window[-1] + max_seconds
+            for _ in range(per_client):
+                if time.perf_counter() > deadline:
+                    break
+                started = time.perf_counter()
+                try:
+                    response = await c.get(path)
+                except httpx.TransportError as error:
+                    failures.append(type(error).__name__)
+                    continue
+                samples.append((time.perf_counter() - started) * 1000)
+                if response.status_code != 200:
+                    failures.append(str(response.status_code))
+            window.append(time.perf_counter())
+
+    async def everyone() -> None:
+        await asyncio.gather(*(one() for _ in range(clients)))
+
+    asyncio.run(everyone())
+    wall = max(window) - min(window)
+    return {
+        **percentiles(samples),
+        "requests_per_s": round(len(samples) / wall, 1) if samples and wall > 0 else None,
+        "failed": len(failures),
+        "failures": sorted(set(failures)),
+        "clients": clients,
+    }
 
 
 def main() -> int:

@@ -14,6 +14,7 @@ from jiandu.errors import CatalogError
 from jiandu.ingest.issues import describe
 from jiandu.pool import layout
 from jiandu.pool.duckdb_engine import connect, read_parquet
+from jiandu.pool.storage import pool_storage
 from jiandu.store import pool_catalog
 from jiandu.store.db import make_engine, mask_url, session_scope
 from jiandu.store.migrate import check_up_to_date, current_revision, upgrade
@@ -35,8 +36,9 @@ def _committed_dirs(engine: Engine) -> set[str]:
 
 def init_workspace(settings: Settings) -> InitReport:
     """Create the folders, migrate the metadata DB to head, sweep crash debris."""
-    for folder in (settings.home, settings.pool_dir, settings.staging_dir, settings.tmp_dir):
+    for folder in (settings.home, settings.staging_dir, settings.tmp_dir):
         folder.mkdir(parents=True, exist_ok=True)
+    pool_storage(settings).prepare()
     engine = make_engine(settings)
     upgrade(engine)
     swept = layout.sweep_orphans(settings, _committed_dirs(engine))

@@ -1,4 +1,7 @@
-"""Shared fixtures: a fresh JIANDU_HOME per test, and the public test data folder."""
+"""Shared fixtures: a fresh JIANDU_HOME per test, and the public test data folder.
+
+The workspaces run on SQLite, or on PostgreSQL with JIANDU_TEST_METADATA=postgresql
+(see metadata_store.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +10,10 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
+import metadata_store
 import pytest
-from sqlalchemy import create_engine, exc
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy import create_engine
+from sqlalchemy.engine import URL
 
 from jiandu.config import Settings, load_settings
 from jiandu.store.db import mask_url
@@ -24,45 +28,28 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+def pytest_sessionfinish() -> None:
+    metadata_store.drop_leftovers()
+
+
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    """An empty JIANDU_HOME on SQLite, initialised."""
+def home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Settings]:
+    """An empty JIANDU_HOME, initialised: on SQLite, or on a fresh PostgreSQL database
+    under JIANDU_TEST_METADATA=postgresql."""
     from jiandu.workspace import init_workspace
 
-    monkeypatch.setenv("JIANDU_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("JIANDU_DATABASE_URL", raising=False)
-    monkeypatch.delenv("JIANDU_ENGINE", raising=False)
+    metadata_store.use_metadata(monkeypatch, tmp_path / "home", request)
     settings = load_settings()
     init_workspace(settings)
     yield settings
 
 
-_DEFAULT_SERVERS = (
-    "postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
-    "postgresql+psycopg://root@127.0.0.1:5432/postgres",
-)
-
-
-def _maintenance_url() -> URL | None:
-    configured = os.environ.get("JIANDU_TEST_PG_URL")
-    candidates = [configured] if configured else list(_DEFAULT_SERVERS)
-    for candidate in candidates:
-        url = make_url(candidate).set(drivername="postgresql+psycopg", database="postgres")
-        probe = create_engine(url, connect_args={"connect_timeout": 3})
-        try:
-            with probe.connect():
-                return url
-        except exc.DBAPIError:
-            continue
-        finally:
-            probe.dispose()
-    return None
-
-
 @pytest.fixture(scope="session")
 def pg_database_url() -> Iterator[URL]:
     """URL of a PostgreSQL database made for this test session (skips when no server)."""
-    admin_url = _maintenance_url()
+    admin_url = metadata_store.maintenance_url()
     if admin_url is None:
         where = os.environ.get("JIANDU_TEST_PG_URL") or "127.0.0.1:5432 (postgres/root)"
         pytest.skip(

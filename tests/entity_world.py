@@ -24,6 +24,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import metadata_store
 import pytest
 
 from jiandu.catalog.registry import all_types
@@ -90,9 +91,8 @@ def world_template(factory: pytest.TempPathFactory) -> Path:
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("JIANDU_HOME", str(home))
-        patch.delenv("JIANDU_DATABASE_URL", raising=False)
-        patch.delenv("JIANDU_ENGINE", raising=False)
+        # On PostgreSQL (JIANDU_TEST_METADATA) the world's database lives for the session.
+        metadata_store.use_metadata(patch, home)
         settings = load_settings()
         init_workspace(settings)
         build_world(settings, root)
@@ -104,15 +104,16 @@ def world_template(factory: pytest.TempPathFactory) -> Path:
 
 
 def use_home(home: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """Settings for `home` (JIANDU_HOME set for the test)."""
-    monkeypatch.setenv("JIANDU_HOME", str(home))
-    monkeypatch.delenv("JIANDU_DATABASE_URL", raising=False)
-    monkeypatch.delenv("JIANDU_ENGINE", raising=False)
+    """Settings for `home` (JIANDU_HOME, and its database under JIANDU_TEST_METADATA,
+    set for the test)."""
+    metadata_store.use_metadata(monkeypatch, home)
     return load_settings()
 
 
 def copy_world(template: Path, folder: Path) -> Path:
-    """A private copy of the world's home under `folder`."""
+    """A private copy of the world's home under `folder` (and of its PostgreSQL database
+    under JIANDU_TEST_METADATA: dropped at the end of the session)."""
     home = folder / "home"
     shutil.copytree(template, home)
+    metadata_store.copy_database(template, home)
     return home

@@ -20,6 +20,7 @@ from jiandu.cli.cases_cmd import cases_app
 from jiandu.cli.clues_cmd import clues_app
 from jiandu.cli.entities_cmd import entities_app
 from jiandu.cli.errors import run_guarded
+from jiandu.cli.jobs_cmd import schedules_app, worker
 from jiandu.cli.judgments_cmd import judgments_app
 from jiandu.cli.models_cmd import models_app
 from jiandu.cli.output import print_import_result, print_json
@@ -53,6 +54,8 @@ app.add_typer(cases_app, name="cases")
 app.add_typer(judgments_app, name="judgments")
 app.add_typer(entities_app, name="entities")
 app.command("search")(search_command)
+app.add_typer(schedules_app, name="schedules")
+app.command("worker")(worker)
 
 console = Console()
 JsonFlag = Annotated[bool, typer.Option("--json", help="机器可读的 JSON 输出 / JSON output")]

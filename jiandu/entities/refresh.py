@@ -36,6 +36,7 @@ from jiandu.entities.mentions import MENTION_COLUMNS, mentions_for, mentions_sql
 from jiandu.entities.resolve import Resolved, resolve
 from jiandu.ingest.importer import import_table
 from jiandu.pool import duckdb_engine, layout
+from jiandu.pool.storage import arrow_location
 from jiandu.store import pool_catalog
 from jiandu.store.db import make_engine, session_scope
 
@@ -131,7 +132,8 @@ def resolve_pool(settings: Settings, inputs: dict[str, _Input]) -> Resolved:
             files = layout.data_files(settings, [path for _, path in found.batches])
             present: set[str] = set()
             for path in files:
-                present |= set(pq.read_schema(path).names)
+                where, filesystem = arrow_location(path)
+                present |= set(pq.read_schema(where, filesystem=filesystem).names)
             sql = mentions_sql(dataset_id, found.dataset_type, files, present)
             if sql is not None:
                 selects.append(sql)

@@ -34,6 +34,7 @@ from jiandu.ingest.readers import SourceTable, open_sources, open_sql_source, sh
 from jiandu.ingest.stage import split_stage, stage_sources
 from jiandu.pool import layout
 from jiandu.pool.duckdb_engine import connect
+from jiandu.pool.storage import pool_storage
 from jiandu.store import pool_catalog
 from jiandu.store.db import make_engine, session_scope
 from jiandu.store.schema import new_batch_id
@@ -312,15 +313,16 @@ class _BatchImport:
         return cleaned
 
     def _commit(self, cleaned: _Cleaned) -> ImportResult:
-        """Move the staged folder into the pool, then write the catalog row."""
+        """Put the staged folder into the pool (renamed, or uploaded to shared storage),
+        then write the catalog row, which is the commit point."""
         settings, dataset_id, quality = self.settings, self.dataset_type.id, cleaned.quality
-        data_dir = layout.batch_dir(settings, dataset_id, self.batch_id)
+        data_path = layout.batch_path(dataset_id, self.batch_id)
+        pool = pool_storage(settings)
         rejects = layout.rejects_file(settings, dataset_id, self.batch_id)
         has_rejects = quality["rows_rejected"] > 0
-        data_dir.parent.mkdir(parents=True, exist_ok=True)
         rejects.parent.mkdir(parents=True, exist_ok=True)
         self.say("committing")
-        cleaned.data_dir.rename(data_dir)
+        pool.commit(cleaned.data_dir, data_path)
         try:
             if has_rejects:
                 cleaned.rejects.rename(rejects)
@@ -344,7 +346,7 @@ class _BatchImport:
                         self.request.files, self.file_hashes, self.sources, cleaned.mappings
                     ),
                     quality=quality,
-                    data_path=layout.relative_to_home(settings, data_dir),
+                    data_path=data_path,
                     rejects_path=layout.relative_to_home(settings, rejects)
                     if has_rejects
                     else None,
@@ -352,7 +354,7 @@ class _BatchImport:
                     duration_ms=int(duration * 1000),
                 )
         except BaseException:
-            shutil.rmtree(data_dir, ignore_errors=True)
+            pool.remove(data_path)
             rejects.unlink(missing_ok=True)
             raise
         return ImportResult(

@@ -1,5 +1,9 @@
-"""Background jobs: long work (imports, model runs) with visible progress and cancel.
+"""Background jobs: long work (imports, model runs) with visible progress and cancel,
+on a durable queue (huey) that survives restarts, retries transient failures and fires
+schedules.
 
-`JobRunner.submit(...)` records a `job` row and runs the work on a worker thread; the
-work reports progress through its `JobContext`. See `runner.py`.
+A job is a registered kind (`registry.job_kind`) with JSON params; `JobRunner.submit`
+records its `job` row and queues it (`runner.py`); consumers run it (`worker.py`);
+schedules fire kinds by cron (`schedules.py`); the storage follows the metadata store
+or `JIANDU_QUEUE_URL` (`queue.py`, `settings.py`).
 """

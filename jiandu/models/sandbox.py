@@ -12,7 +12,10 @@ Two independent walls:
    Parquet files registered as views, nothing else: `allowed_paths` lists those files,
    then external access, extension autoloading and configuration changes are switched
    off. Verified with DuckDB 2.0: views over `read_parquet` are bound lazily, so without
-   `allowed_paths` they fail once external access is off.
+   `allowed_paths` they fail once external access is off. The same holds for a pool on
+   shared storage: its fsspec filesystem is registered before the lock and its files are
+   listed in `allowed_paths` by the canonical URL DuckDB reports (`memory:///p/x.parquet`,
+   `s3://bucket/key`); any other URL, of that filesystem or another, is refused.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from jiandu.models.expressions import (
     refuse_function,
 )
 from jiandu.models.spec import ParamType
+from jiandu.pool.storage import filesystems_for, is_remote
 
 _QUERY_NODES: tuple[type[exp.Expr], ...] = (
     exp.Select,
@@ -215,8 +219,13 @@ def sandboxed_duckdb(
         }
     )
     allowed: list[str] = []
+    # A pool on shared storage hands over URLs: its fsspec filesystem is registered
+    # before the lock, and `allowed_paths` then admits exactly those URLs, as it admits
+    # local paths (DuckDB checks a registered filesystem's files against it too).
+    for filesystem in filesystems_for(str(f) for files in tables.values() for f in files):
+        con.register_filesystem(filesystem)
     for name, files in tables.items():
-        paths = [str(Path(f).resolve()) for f in files]
+        paths = [str(f) if is_remote(str(f)) else str(Path(f).resolve()) for f in files]
         if not paths:
             raise SandboxError(
                 f"数据集 {name} 没有数据文件",

@@ -1,13 +1,15 @@
-"""Where batches live on disk.
+"""Where batches live.
 
-    JIANDU_HOME/pool/<dataset>/<batch>/part-*.parquet   committed, immutable data
+    <pool>/<dataset>/<batch>/part-*.parquet             committed, immutable data
     JIANDU_HOME/rejects/<dataset>/<batch>.parquet       rejected rows with reasons
     JIANDU_HOME/staging/<batch>/                        work in progress, never read
 
-A batch becomes visible only through its catalog row, which is written after the staged
-folder has been renamed into the pool (a rename within one file system is atomic). A
-folder in pool/ without a committed catalog row is debris of a crash and is ignored by
-every reader; `sweep_orphans` removes it.
+<pool> is JIANDU_HOME/pool unless JIANDU_POOL_URL names another root (a shared mount,
+S3-compatible storage, HDFS: `jiandu.pool.storage`); the catalog names a batch
+`pool/<dataset>/<batch>` either way. A batch becomes visible only through its catalog
+row, which is written after the staged folder has been put into the pool (renamed, or
+uploaded). A folder in the pool without a committed catalog row is debris of a crash and
+is ignored by every reader; `sweep_orphans` removes it.
 """
 
 from __future__ import annotations
@@ -21,10 +23,22 @@ from pathlib import Path
 from typing import Any
 
 from jiandu.config import Settings
+from jiandu.pool.storage import POOL_PREFIX, LocalPool, pool_storage
+
+
+def batch_path(dataset_id: str, batch_id: str) -> str:
+    """The catalog's name of a batch's folder, `pool/<dataset>/<batch>`, wherever the
+    pool is stored."""
+    return f"{POOL_PREFIX}/{dataset_id}/{batch_id}"
 
 
 def batch_dir(settings: Settings, dataset_id: str, batch_id: str) -> Path:
-    return settings.pool_dir / dataset_id / batch_id
+    """A batch's folder on this machine; only a local pool (the default JIANDU_HOME/pool
+    or a `file://` mount) has one: elsewhere use `storage.batch_url` / `data_files`."""
+    storage = pool_storage(settings)
+    if not isinstance(storage, LocalPool):
+        raise ValueError(f"the pool at {storage.url} has no local folders")
+    return Path(storage.batch_url(batch_path(dataset_id, batch_id)))
 
 
 def rejects_file(settings: Settings, dataset_id: str, batch_id: str) -> Path:
@@ -40,26 +54,27 @@ def relative_to_home(settings: Settings, path: Path) -> str:
 
 
 def data_files(settings: Settings, relative_dirs: Iterable[str]) -> list[str]:
-    """Every Parquet file of the given committed batch folders, in a stable order."""
+    """Every Parquet file of the given committed batch folders, in a stable order.
+
+    Local pool files are plain paths; files of a remote pool are URLs, which DuckDB reads
+    once the pool's filesystem is registered on the connection (`duckdb_engine.connect`
+    and `sandboxed_duckdb` do so) and pyarrow through `storage.arrow_location`.
+    """
+    storage = pool_storage(settings)
     files: list[str] = []
     for relative in relative_dirs:
-        files.extend(str(p) for p in sorted((settings.home / relative).glob("*.parquet")))
+        files.extend(storage.batch_files(relative))
     return files
 
 
-def sweep_orphans(settings: Settings, committed_dirs: set[str]) -> list[Path]:
+def sweep_orphans(settings: Settings, committed_dirs: set[str]) -> list[str]:
     """Remove pool folders and staging debris that no committed batch owns."""
-    removed: list[Path] = []
+    removed: list[str] = []
     if settings.staging_dir.exists():
         for leftover in settings.staging_dir.iterdir():
             shutil.rmtree(leftover, ignore_errors=True)
-            removed.append(leftover)
-    if settings.pool_dir.exists():
-        for dataset in settings.pool_dir.iterdir():
-            for batch in dataset.iterdir() if dataset.is_dir() else []:
-                if relative_to_home(settings, batch) not in committed_dirs:
-                    shutil.rmtree(batch, ignore_errors=True)
-                    removed.append(batch)
+            removed.append(str(leftover))
+    removed.extend(pool_storage(settings).sweep(committed_dirs))
     return removed
 
 

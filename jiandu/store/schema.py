@@ -751,9 +751,10 @@ JOB_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 class Job(Base):
     """One piece of background work (an import, a model run …) and its visible progress.
 
-    Written by `jiandu.jobs`: queued → running → succeeded / failed / cancelled. A job
-    found queued or running when the server starts was cut off by a restart and is marked
-    failed, so nothing looks as if it were still running.
+    Written by `jiandu.jobs`: queued → running → succeeded / failed / cancelled. The work itself
+    is a registered kind run with `params` (JSON) from a durable queue (huey); a job whose
+    worker died (no `heartbeat_at` for a while) is queued again until `attempts` reaches
+    the limit, and a transient failure waits until `next_try_at` (see `jiandu.jobs`).
     """
 
     __tablename__ = "job"
@@ -782,3 +783,36 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    params: Mapped[dict[str, Any] | None]
+    # Tries started so far (a retry or a re-run after a dead worker counts one more).
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_try_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
+    # The queue's message id (to revoke a queued job) and the schedule that fired it.
+    task_id: Mapped[str | None] = mapped_column(String(64))
+    schedule_id: Mapped[str | None] = mapped_column(String(32))
+
+
+class JobSchedule(Base):
+    """A job kind fired by a cron expression (the nightly model runs), as its creator.
+
+    `next_fire_at` is what makes a firing happen once: the worker that moves it forward
+    (compare-and-set on the old value) is the one that submits the job.
+    """
+
+    __tablename__ = "job_schedule"
+    __table_args__ = (Index("ix_job_schedule_due", "enabled", "next_fire_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    cron: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(32))
+    params: Mapped[dict[str, Any]]
+    title_zh: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str] = mapped_column(String(300))
+    unit_id: Mapped[str | None] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(64))
+    enabled: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_fired_at: Mapped[datetime | None]
+    last_job_id: Mapped[str | None] = mapped_column(String(32))
+    next_fire_at: Mapped[datetime | None]

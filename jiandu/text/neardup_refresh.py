@@ -49,6 +49,7 @@ from jiandu.catalog.registry import builtin_types
 from jiandu.config import Settings
 from jiandu.ingest.importer import import_table
 from jiandu.pool import layout
+from jiandu.pool.storage import arrow_location
 from jiandu.store import pool_catalog
 from jiandu.store.db import make_engine, session_scope
 from jiandu.store.schema import Batch
@@ -158,8 +159,10 @@ def _read_judgments(files: list[str]) -> pa.Table:
     """The carried columns of one batch's files."""
     tables = []
     for path in files:
-        present = set(pq.read_schema(path).names)
-        tables.append(_conform(pq.read_table(path, columns=[c for c in _CARRIED if c in present])))
+        where, filesystem = arrow_location(path)
+        present = set(pq.read_schema(where, filesystem=filesystem).names)
+        columns = [c for c in _CARRIED if c in present]
+        tables.append(_conform(pq.read_table(where, columns=columns, filesystem=filesystem)))
     if not tables:
         return pa.schema(list(_CARRIED.items())).empty_table()
     return pa.concat_tables(tables)

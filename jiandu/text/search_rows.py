@@ -29,6 +29,7 @@ import sqlglot
 from sqlglot import exp
 
 from jiandu.catalog.registry import builtin_types
+from jiandu.pool.storage import arrow_location
 from jiandu.store.schema import Dataset
 
 JUDGMENT_TYPE = "judgment_document"
@@ -179,7 +180,8 @@ def read(
     """The search documents of a batch's files, as Arrow record batches."""
     first_row = 0
     for path in files:
-        metadata = pq.read_metadata(path)
+        where, filesystem = arrow_location(path)
+        metadata = pq.read_metadata(where, filesystem=filesystem)
         columns = set(metadata.schema.to_arrow_schema().names)
         sql = rows_query(spec, path, columns, first_row).sql("duckdb")
         reader = con.sql(sql).to_arrow_reader(READ_BATCH_ROWS)

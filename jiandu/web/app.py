@@ -14,8 +14,9 @@ Preact+htm, installed from npm by scripts/vendor.sh, never from a CDN). Cross-cu
 - **API documentation**: the OpenAPI document at `/api/openapi.json` (signed-in callers),
   rendered by the UI's own page (`#/api`); Swagger and ReDoc are off because they load from
   CDNs, which an air-gapped intranet cannot reach.
-- **Background jobs** (`jiandu.jobs`): the runner starts with the app; jobs a previous
-  process left unfinished are marked failed at start-up.
+- **Background jobs** (`jiandu.jobs`): the durable queue and its embedded consumer
+  threads start with the app (jobs a dead worker left running are queued again) and
+  stop with it; `jiandu worker` runs more consumers in their own processes.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ from jiandu.cases.service import CaseConflict
 from jiandu.clues.errors import ConflictError, WorkflowError
 from jiandu.config import Settings
 from jiandu.errors import ConfigError, JianduError
-from jiandu.jobs.runner import recover_interrupted
 from jiandu.security.errors import AuthenticationFailed, NotFound, PermissionDenied
 from jiandu.security.masking import scrub_text
 from jiandu.security.permissions import Permission
@@ -59,6 +59,7 @@ from jiandu.web.routes import (
     ledger,
     models_routes,
     runs,
+    schedules,
     search,
     shares,
     uploads,
@@ -123,9 +124,7 @@ def create_app(settings: Settings, *, secure_cookies: bool | None = None) -> Fas
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state: AppState = app.state.jiandu
-        interrupted = recover_interrupted(state.engine)
-        if interrupted:
-            log.warning("%d background job(s) cut off by a restart marked failed", interrupted)
+        state.job_runner()  # the queue, and its consumers unless JIANDU_WORKERS=0
         yield
         state.job_runner().shutdown(wait=False)
 
@@ -200,6 +199,7 @@ def create_app(settings: Settings, *, secure_cookies: bool | None = None) -> Fas
         clues.router,
         cases.router,
         jobs.router,
+        schedules.router,
         uploads.router,
         models_routes.router,
         ledger.router,

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 
 from jiandu.config import Settings
 from jiandu.jobs.runner import JobRunner
+from jiandu.jobs.worker import start_embedded
 from jiandu.web.ratelimit import SlidingWindow
 
 
@@ -21,10 +22,12 @@ class AppState:
     # Sign-in attempts per client address: 20 a minute (the per-account lockout, five
     # failures, is the other half: it holds however many addresses an attacker uses).
     sign_in_limit: SlidingWindow = field(default_factory=lambda: SlidingWindow(20, 60.0))
-    # Imports and model runs started from the web (created with the app).
+    # Imports and model runs started from the web: the durable queue, and (unless
+    # JIANDU_WORKERS=0) consumer threads in this process, started with the runner.
     jobs: JobRunner | None = None
 
     def job_runner(self) -> JobRunner:
         if self.jobs is None:
-            self.jobs = JobRunner(self.engine)
+            self.jobs = JobRunner(self.engine, self.settings)
+            start_embedded(self.jobs, self.jobs.queue.workers)
         return self.jobs

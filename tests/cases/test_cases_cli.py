@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import metadata_store
 import pytest
 from docx import Document
 from sqlalchemy import select
@@ -25,12 +26,13 @@ MODEL = "pension_after_death"
 
 
 @pytest.fixture
-def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def cli_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Path:
     """An initialised JIANDU_HOME with a county procuratorate and two clues: one
     confirmed (C1), one pending (C2)."""
     home = tmp_path / "home"
-    monkeypatch.setenv("JIANDU_HOME", str(home))
-    monkeypatch.delenv("JIANDU_DATABASE_URL", raising=False)
+    metadata_store.use_metadata(monkeypatch, home, request)
     monkeypatch.setattr(getpass, "getuser", lambda: "检察官")
     monkeypatch.setattr(cases_cmd.console, "width", 200)
     assert main(["init"]) == 0

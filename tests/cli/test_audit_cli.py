@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import metadata_store
 import pytest
 from sqlalchemy import text
 
@@ -23,11 +24,13 @@ AS_OF = ["--as-of", "2024-06-30"]
 
 
 @pytest.fixture
-def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An initialised JIANDU_HOME on SQLite, with the OS user pinned for the actor."""
+def cli_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Path:
+    """An initialised JIANDU_HOME (SQLite, or JIANDU_TEST_METADATA's PostgreSQL), with the
+    OS user pinned for the actor."""
     home = tmp_path / "home"
-    monkeypatch.setenv("JIANDU_HOME", str(home))
-    monkeypatch.delenv("JIANDU_DATABASE_URL", raising=False)
+    metadata_store.use_metadata(monkeypatch, home, request)
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setattr(getpass, "getuser", lambda: "检察官")
     # Rich sized the console when the module was imported; tables must not truncate here.
@@ -59,11 +62,16 @@ def write_csv(path: Path, rows: list[list[str]]) -> Path:
 
 
 def tamper(sql: str) -> None:
-    """Drop the SQLite append-only triggers, then run `sql` on the metadata DB."""
+    """Drop the append-only triggers (SQLite's or PostgreSQL's), then run `sql` on the
+    metadata DB."""
     engine = make_engine(load_settings())
     with engine.begin() as connection:
-        connection.execute(text("DROP TRIGGER IF EXISTS audit_log_no_update"))
-        connection.execute(text("DROP TRIGGER IF EXISTS audit_log_no_delete"))
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log"))
+            connection.execute(text("DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log"))
+        else:
+            connection.execute(text("DROP TRIGGER IF EXISTS audit_log_no_update"))
+            connection.execute(text("DROP TRIGGER IF EXISTS audit_log_no_delete"))
         connection.execute(text(sql))
     engine.dispose()
 

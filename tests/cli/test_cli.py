@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+import metadata_store
 import pytest
 
 from jiandu.cli.app import main
@@ -14,10 +15,11 @@ from jiandu.fields.id_card import check_char as id_check_digit
 
 
 @pytest.fixture
-def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def cli_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Path:
     home = tmp_path / "home"
-    monkeypatch.setenv("JIANDU_HOME", str(home))
-    monkeypatch.delenv("JIANDU_DATABASE_URL", raising=False)
+    metadata_store.use_metadata(monkeypatch, home, request)
     monkeypatch.setenv("COLUMNS", "200")
     return home
 

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import metadata_store
 import pytest
 import typer
 from rich.console import Console
@@ -34,10 +35,11 @@ def jiandu_search(*argv: str) -> int:
 
 
 @pytest.fixture
-def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def cli_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Path:
     home = tmp_path / "home"
-    monkeypatch.setenv("JIANDU_HOME", str(home))
-    monkeypatch.delenv("JIANDU_DATABASE_URL", raising=False)
+    metadata_store.use_metadata(monkeypatch, home, request)
     monkeypatch.setattr(getpass, "getuser", lambda: "检察官")
     monkeypatch.setattr(search_cmd.console, "width", 250)
     assert main(["init"]) == 0

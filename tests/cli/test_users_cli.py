@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import metadata_store
 import pytest
 from argon2 import PasswordHasher
 
@@ -30,8 +31,8 @@ def cli_home(
     """An initialised JIANDU_HOME with a province and a city procuratorate."""
     home = tmp_path / "home"
     monkeypatch.setenv("JIANDU_HOME", str(home))
-    if request.param == "sqlite":
-        monkeypatch.delenv("JIANDU_DATABASE_URL", raising=False)
+    if request.param == "sqlite":  # PostgreSQL too under JIANDU_TEST_METADATA=postgresql
+        metadata_store.use_metadata(monkeypatch, home, request)
     else:
         monkeypatch.setenv("JIANDU_DATABASE_URL", request.getfixturevalue("fresh_pg_url"))
     monkeypatch.setenv("COLUMNS", "200")

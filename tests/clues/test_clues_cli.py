@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import metadata_store
 import pytest
 from clue_world import hits_table
 
@@ -26,10 +27,11 @@ def person_id(seq: int) -> str:
 
 
 @pytest.fixture
-def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def cli_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Path:
     home = tmp_path / "home"
-    monkeypatch.setenv("JIANDU_HOME", str(home))
-    monkeypatch.delenv("JIANDU_DATABASE_URL", raising=False)
+    metadata_store.use_metadata(monkeypatch, home, request)
     assert main(["init"]) == 0
     return home
 

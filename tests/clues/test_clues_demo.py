@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import metadata_store
 import pytest
 
-from jiandu.config import Settings
+from jiandu.config import load_settings
 from jiandu.demo.run import run_demo
 
 
 @pytest.mark.slow
 def test_demo_clue_counts_match_its_scores(tmp_path: Path) -> None:
-    settings = Settings(
-        home=tmp_path, database_url=f"sqlite:///{tmp_path / 'jiandu.db'}", engine="duckdb"
-    )
+    settings = load_settings(metadata_store.environ(tmp_path))
     report = run_demo(settings, size=20_000, seed=7)
     assert report.models is not None
     assert len(report.clues) == len(report.models.runs)

@@ -8,11 +8,12 @@ import hashlib
 import json
 from pathlib import Path
 
+import metadata_store
 import pytest
 
 from jiandu.catalog.registry import builtin_types
 from jiandu.cli.app import main
-from jiandu.config import Settings, load_settings
+from jiandu.config import load_settings
 from jiandu.demo.planters import MODEL_IDS
 from jiandu.demo.province import DEFAULT_SEED, DEFAULT_SIZE, cases_for, generate, load_truth
 from jiandu.demo.run import DemoReport, run_demo
@@ -21,7 +22,7 @@ from jiandu.demo.run import DemoReport, run_demo
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoReport:
     home = tmp_path_factory.mktemp("demo-home")
-    settings = Settings(home=home, database_url=f"sqlite:///{home / 'jiandu.db'}", engine="duckdb")
+    settings = load_settings(metadata_store.environ(home))
     return run_demo(settings, size=DEFAULT_SIZE, seed=DEFAULT_SEED)
 
 
@@ -81,8 +82,7 @@ def test_same_seed_same_province(tmp_path: Path) -> None:
 def test_cli_demo_prints_the_scores_and_refuses_other_data(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("JIANDU_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("JIANDU_DATABASE_URL", raising=False)
+    metadata_store.use_metadata(monkeypatch, tmp_path / "home")
     assert main(["demo", "--size", "2000", "--no-serve"]) == 0
     out = capsys.readouterr().out
     assert all(word in out for word in ("精确率", "precision", "召回率", "recall"))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import metadata_store
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -75,7 +76,8 @@ def _acceptable(row: tuple[str, str, str]) -> tuple[bool, list[Any]]:
 
 @pytest.fixture(scope="module")
 def module_home(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    settings = load_settings({"JIANDU_HOME": str(tmp_path_factory.mktemp("prop") / "home")})
+    home = tmp_path_factory.mktemp("prop") / "home"
+    settings = load_settings(metadata_store.environ(home))
     init_workspace(settings)
     return settings
 

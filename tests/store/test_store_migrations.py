@@ -21,6 +21,7 @@ from jiandu.store.schema import Base
 STORE_TABLES = {
     "dataset_type",
     "job",
+    "job_schedule",
     "dataset",
     "dataset_field",
     "batch",

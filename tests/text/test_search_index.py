@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import metadata_store
 import pytest
 from search_corpus import CIVIL, import_judgments, judge_records, write_judgments
 from sqlalchemy import delete
@@ -32,7 +33,7 @@ Corpus = tuple[Settings, dict[str, str]]  # settings, doc_id -> full text
 
 
 def _home(root: Path) -> Settings:
-    settings = load_settings({"JIANDU_HOME": str(root / "home")})
+    settings = load_settings(metadata_store.environ(root / "home"))
     init_workspace(settings)
     return settings
 

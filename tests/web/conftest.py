@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+import metadata_store
 import pytest
 from argon2 import PasswordHasher
 from web_province import Province, build_province
@@ -30,13 +31,14 @@ def fast_argon2(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def _province_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """The SQLite province, built once per test session: each test gets a copy."""
+def _province_template(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> tuple[Path, str]:
+    """The province, built once per test session: each test gets a copy (on PostgreSQL
+    under JIANDU_TEST_METADATA=postgresql, a copy of its database too)."""
     root = tmp_path_factory.mktemp("province")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("JIANDU_HOME", str(root / "home"))
-        patch.delenv("JIANDU_DATABASE_URL", raising=False)
-        patch.delenv("JIANDU_ENGINE", raising=False)
+        metadata_store.use_metadata(patch, root / "home", request)
         patch.setattr(passwords, "_HASHER", FAST_HASHER)
         settings = load_settings()
         init_workspace(settings)
@@ -49,21 +51,34 @@ def _province_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, 
 
 @pytest.fixture
 def province(
-    _province_template: tuple[Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Province:
-    """The province on SQLite: a fresh copy of the session's template per test."""
+    _province_template: tuple[Path, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> Iterator[Province]:
+    """The province on SQLite (or the switch's PostgreSQL): a fresh copy of the session's
+    template per test."""
     template, run_id = _province_template
     home = tmp_path / "home"
     shutil.copytree(template, home)
-    monkeypatch.setenv("JIANDU_HOME", str(home))
-    monkeypatch.delenv("JIANDU_DATABASE_URL", raising=False)
-    monkeypatch.delenv("JIANDU_ENGINE", raising=False)
+    metadata_store.copy_database(template, home, request)
+    metadata_store.use_metadata(monkeypatch, home, request)
     settings = load_settings()
-    return Province(settings, create_app(settings), run_id)
+    yield from _stopping_jobs(Province(settings, create_app(settings), run_id))
+
+
+def _stopping_jobs(province: Province) -> Iterator[Province]:
+    """The province, then its app's job consumer stopped (no lifespan runs in tests)."""
+    yield province
+    runner = province.app.state.jiandu.jobs
+    if runner is not None:
+        runner.shutdown(wait=False, timeout=2)
 
 
 @pytest.fixture
-def province_pg(fresh_pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Province:
+def province_pg(
+    fresh_pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Province]:
     """The province with its metadata store on PostgreSQL (built afresh: slower)."""
     monkeypatch.setenv("JIANDU_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("JIANDU_DATABASE_URL", fresh_pg_url)
@@ -71,7 +86,7 @@ def province_pg(fresh_pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     settings = load_settings()
     init_workspace(settings)
     run_id = build_province(settings, tmp_path)
-    return Province(settings, create_app(settings), run_id)
+    yield from _stopping_jobs(Province(settings, create_app(settings), run_id))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -9,11 +9,23 @@ from typing import Any
 
 from web_province import Province
 
+from jiandu.jobs.registry import job_kind
 from jiandu.jobs.runner import JobContext
 from jiandu.security.principal import principal_for
 from jiandu.security.users import get_user_by_username
 from jiandu.store.db import session_scope
 from jiandu.web.state import AppState
+
+# The test's work waits for its event (named in the params: a job's params are JSON).
+RELEASES: dict[str, threading.Event] = {}
+
+
+@job_kind("test.import")
+def held_import(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
+    ctx.progress(0.25, "读取文件", "reading the file", force=True)
+    while not RELEASES[params["release"]].wait(0.02):
+        ctx.check_cancel()
+    return {"batch_id": "b-1"}
 
 
 def start_job(province: Province, username: str, release: threading.Event) -> str:
@@ -23,15 +35,12 @@ def start_job(province: Province, username: str, release: threading.Event) -> st
         assert user is not None
         principal = principal_for(session, user)
 
-    def work(ctx: JobContext) -> dict[str, Any]:
-        ctx.progress(0.25, "读取文件", "reading the file", force=True)
-        while not release.wait(0.02):
-            ctx.check_cancel()
-        return {"batch_id": "b-1"}
-
+    key = str(id(release))
+    RELEASES[key] = release
     return state.job_runner().submit(
-        kind="import", title_zh="导入 养老金", title_en="import pension", principal=principal,
-        fn=work, object_kind="dataset", object_id="pension_payment",
+        kind="test.import", title_zh="导入 养老金", title_en="import pension",
+        principal=principal, params={"release": key}, object_kind="dataset",
+        object_id="pension_payment",
     )  # fmt: skip
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import or_, select
 
 from jiandu.jobs.runner import job_json, request_cancel
@@ -13,7 +13,7 @@ from jiandu.security.errors import NotFound
 from jiandu.security.permissions import Permission
 from jiandu.security.principal import Principal
 from jiandu.store.schema import Job
-from jiandu.web.guard import Caller, Db, requires
+from jiandu.web.guard import Caller, Db, job_runner, requires
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 
@@ -62,12 +62,15 @@ def get_job(job_id: str, caller: Self, session: Db) -> dict[str, Any]:
 
 
 @router.post("/{job_id}/cancel")
-def cancel_job(job_id: str, caller: Self, session: Db) -> dict[str, Any]:
-    """Ask a job the caller started to stop (someone else's job is 'not found')."""
+def cancel_job(job_id: str, request: Request, caller: Self, session: Db) -> dict[str, Any]:
+    """Stop a job the caller started (someone else's job is 'not found').
+
+    A queued job (also one waiting to be tried again) is cancelled at once; a running one
+    is asked to stop, which its work notices at its next check."""
     job = _job_for(session, caller.principal, job_id)
     if job.created_by != caller.principal.user_id:
         raise NotFound("job", job_id)
-    request_cancel(session, job)
+    request_cancel(session, job, job_runner(request))
     audit.record(
         session, actor=caller.principal.user_id, action="job.cancel", object_kind="job",
         object_id=job.id, unit_id=caller.principal.unit_id, detail={"kind": job.kind},

@@ -21,7 +21,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 
 from jiandu.errors import JianduError
-from jiandu.jobs.runner import JobContext
+from jiandu.jobs.registry import job_kind
+from jiandu.jobs.runner import TRANSIENT, JobContext
 from jiandu.security import audit
 from jiandu.security.masking import mask_value, scrub_text
 from jiandu.security.permissions import Permission
@@ -77,65 +78,78 @@ def import_documents(
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    engine = app_state(request).engine
-
-    def work(ctx: JobContext) -> dict[str, Any]:
-        try:
-            ctx.progress(0.05, "解析文书", "parsing the documents", force=True)
-
-            def say(message: str) -> None:
-                ctx.progress(0.5, message[:100], message[:100])
-
-            try:
-                report = import_judgments(
-                    settings,
-                    paths,
-                    source_name=source,
-                    text_field=text_field,
-                    user=principal.user_id,
-                    progress=say,
-                )
-            except JianduError as refused:
-                with session_scope(engine) as job_session:
-                    audit.record(
-                        job_session, actor=principal.user_id, action="data.import",
-                        object_kind="dataset", object_id="judgment_document",
-                        unit_id=principal.unit_id, outcome="failed",
-                        detail={"files": len(paths), "error": type(refused).__name__},
-                    )  # fmt: skip
-                raise
-            with session_scope(engine) as job_session:
-                audit.record(
-                    job_session, actor=principal.user_id, action="data.import",
-                    object_kind="batch",
-                    object_id=",".join(r.batch_id for _, r in report.batches)[:200],
-                    unit_id=principal.unit_id,
-                    detail={"dataset": "judgment_document", "files": len(paths),
-                            "documents": report.documents, "refused": len(report.refused)},
-                )  # fmt: skip
-                for type_id, _ in report.batches:
-                    dataset = job_session.get(Dataset, type_id)
-                    if (
-                        dataset is not None
-                        and dataset.owner_unit is None
-                        and type_id not in existed
-                    ):
-                        dataset.owner_unit = principal.unit_id
-            return report.as_dict()
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-
     session.commit()
     job_id = job_runner(request).submit(
-        kind="data.import",
+        kind="judgments.import",
         title_zh=f"导入裁判文书（{len(paths)} 个文件）",
         title_en=f"Import judgment documents ({len(paths)} files)",
         principal=principal,
-        fn=work,
+        params={
+            "folder": folder.name,
+            "files": [str(p.relative_to(folder)) for p in paths],
+            "source": source,
+            "text_field": text_field,
+            "existed": sorted(existed),
+        },
         object_kind="dataset",
         object_id="judgment_document",
     )
     return {"job_id": job_id, "files": len(paths)}
+
+
+@job_kind("judgments.import")
+def import_judgments_job(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Import the uploaded documents (params: their staging folder's name, the files in
+    it, source, text_field, which judgment datasets existed before) as the uploader."""
+    settings, engine = ctx.settings, ctx.engine
+    folder = settings.staging_dir / Path(str(params["folder"])).name  # only staging
+    paths = [folder / name for name in params["files"]]
+    existed = set(params.get("existed") or ())
+    keep = False  # the files stay for the next try after a transient failure
+    try:
+        ctx.progress(0.05, "解析文书", "parsing the documents", force=True)
+
+        def say(message: str) -> None:
+            ctx.progress(0.5, message[:100], message[:100])
+
+        try:
+            report = import_judgments(
+                settings,
+                paths,
+                source_name=params.get("source"),
+                text_field=params.get("text_field"),
+                user=ctx.user_id,
+                progress=say,
+            )
+        except JianduError as refused:
+            with session_scope(engine) as job_session:
+                audit.record(
+                    job_session, actor=ctx.user_id, action="data.import",
+                    object_kind="dataset", object_id="judgment_document",
+                    unit_id=ctx.unit_id, outcome="failed",
+                    detail={"files": len(paths), "error": type(refused).__name__},
+                )  # fmt: skip
+            raise
+        with session_scope(engine) as job_session:
+            audit.record(
+                job_session, actor=ctx.user_id, action="data.import",
+                object_kind="batch",
+                object_id=",".join(r.batch_id for _, r in report.batches)[:200],
+                unit_id=ctx.unit_id,
+                detail={"dataset": "judgment_document", "files": len(paths),
+                        "documents": report.documents, "refused": len(report.refused)},
+            )  # fmt: skip
+            for type_id, _ in report.batches:
+                dataset = job_session.get(Dataset, type_id)
+                if dataset is not None and dataset.owner_unit is None and type_id not in existed:
+                    dataset.owner_unit = ctx.unit_id
+        return report.as_dict()
+    except TRANSIENT:
+        keep = True
+        raise
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @router.post("/parse")

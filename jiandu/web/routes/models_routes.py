@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 from jiandu.catalog.dataset_type import DatasetType
 from jiandu.catalog.registry import all_types
 from jiandu.clues.sync import sync_run
+from jiandu.jobs.registry import job_kind
 from jiandu.jobs.runner import JobContext
 from jiandu.models import library_models
 from jiandu.models.compiler import compile_model
@@ -68,10 +69,11 @@ from jiandu.models.spec import (
 )
 from jiandu.security import audit
 from jiandu.security.approvals import mask_hits
-from jiandu.security.errors import NotFound
+from jiandu.security.errors import NotFound, PermissionDenied
 from jiandu.security.permissions import Permission
-from jiandu.security.principal import Principal
+from jiandu.security.principal import Principal, principal_for
 from jiandu.security.scope import dataset_for, owner
+from jiandu.security.users import get_user
 from jiandu.store import pool_catalog
 from jiandu.store.db import session_scope
 from jiandu.store.schema import Model, ModelRun, utcnow
@@ -687,11 +689,10 @@ def run(
     background job: the run, then its hits synced into clues owned by the caller's
     unit. Answers the job id; the job's result names the run. Audited (`model.run`)."""
     principal = caller.principal
-    item, _versions = version_for(session, principal, model_id, body.version)
-    entry = item.entry
     settings = app_state(request).settings
-    compile_model(entry.spec, body.params, as_of=body.as_of, types=all_types(settings))
-    check_readable(session, principal, entry.spec)
+    entry = runnable_entry(
+        session, settings, principal, model_id, body.version, body.params, body.as_of
+    )
     engine = app_state(request).engine
     # The snapshot and the job use transactions of their own: end the request's first
     # (on SQLite its write lock, taken when the guard touched the sign-in session, would
@@ -700,52 +701,150 @@ def run(
     missing = pool_snapshot(Workspace(settings, engine)).missing(entry.spec)
     if missing:  # said now rather than by a failed job (the runner checks again)
         raise MissingDataError(entry.id, missing)
-    params, as_of = dict(body.params), body.as_of
-
-    def work(ctx: JobContext) -> dict[str, Any]:
-        ctx.progress(0.05, "检查数据并运行模型", "checking the data and running the model",
-                     force=True)  # fmt: skip
-        ctx.check_cancel()
-        workspace = Workspace(settings, engine)
-        try:
-            record = run_model(workspace, entry, params, as_of=as_of, created_by=principal.user_id)
-        except ModelRunError as error:
-            _record_failed_run(engine, principal, entry, error.run_id)
-            raise
-        except ModelError:
-            _record_failed_run(engine, principal, entry, None)
-            raise
-        ctx.progress(0.8, "同步线索", "syncing clues", force=True)
-        with session_scope(engine) as db:  # short: the sync below reads hits first
-            db.get_one(ModelRun, record.run_id).owner_unit = principal.unit_id
-        with session_scope(engine) as db:
-            done = db.get_one(ModelRun, record.run_id)
-            report = sync_run(db, settings, done, actor=principal.user_id)
-            audit.record(
-                db, actor=principal.user_id, action="model.run", object_kind="run",
-                object_id=done.id, unit_id=principal.unit_id,
-                detail={"model_id": entry.id, "model_version": entry.version,
-                        "status": done.status, "params": done.params,
-                        "hit_count": done.hit_count},
-            )  # fmt: skip
-        return {
-            "run_id": record.run_id,
-            "model_id": entry.id,
-            "model_version": entry.version,
-            "hit_count": record.hit_count,
-            "clues": {k: v for k, v in report.as_dict().items() if k != "run_id"},
-        }
-
     job_id = job_runner(request).submit(
         kind="model.run",
         title_zh=f"运行模型 {entry.spec.name_zh}（v{entry.version}）",
         title_en=f"Run model {entry.spec.name_en} (v{entry.version})",
         principal=principal,
-        fn=work,
+        params={
+            "model_id": entry.id,
+            "version": entry.version,
+            "params": jsonable_encoder(body.params),
+            "as_of": body.as_of.isoformat() if body.as_of else None,
+        },
         object_kind="model",
         object_id=entry.id,
     )
     return {"job_id": job_id, "model_id": entry.id, "model_version": entry.version}
+
+
+# ------------------------------------------------------------------------ job kinds
+
+
+def runnable_entry(
+    session: Session,
+    settings: Any,
+    principal: Principal,
+    model_id: str,
+    version: int | None,
+    params: dict[str, Any],
+    as_of: date | None,
+) -> ModelEntry:
+    """The model version `principal` may run with these params (checked as a run is,
+    before it is queued or scheduled): visible, compiling, its data readable."""
+    item, _versions = version_for(session, principal, model_id, version)
+    compile_model(item.entry.spec, params, as_of=as_of, types=all_types(settings))
+    check_readable(session, principal, item.entry.spec)
+    return item.entry
+
+
+def job_principal(engine: Any, user_id: str, permission: Permission) -> Principal:
+    """The principal a job runs as, read again when it runs (a schedule fires long after
+    it was made): its creator, still active and still holding `permission`."""
+    with session_scope(engine) as db:
+        user = get_user(db, user_id)
+        if user is None:
+            raise NotFound("user", user_id)
+        principal = principal_for(db, user)
+    if not principal.can(permission):
+        raise PermissionDenied(permission)
+    return principal
+
+
+def _run_one(
+    ctx: JobContext,
+    principal: Principal,
+    entry: ModelEntry,
+    params: dict[str, Any],
+    as_of: date | None,
+) -> dict[str, Any]:
+    """One recorded run of `entry` for `principal`, then its hits synced into clues owned
+    by the principal's unit (what `POST /api/models/{id}/run` queues)."""
+    settings, engine = ctx.settings, ctx.engine
+    ctx.check_cancel()
+    workspace = Workspace(settings, engine)
+    try:
+        record = run_model(workspace, entry, params, as_of=as_of, created_by=principal.user_id)
+    except ModelRunError as error:
+        _record_failed_run(engine, principal, entry, error.run_id)
+        raise
+    except ModelError:
+        _record_failed_run(engine, principal, entry, None)
+        raise
+    with session_scope(engine) as db:  # short: the sync below reads hits first
+        db.get_one(ModelRun, record.run_id).owner_unit = principal.unit_id
+    with session_scope(engine) as db:
+        done = db.get_one(ModelRun, record.run_id)
+        report = sync_run(db, settings, done, actor=principal.user_id)
+        audit.record(
+            db, actor=principal.user_id, action="model.run", object_kind="run",
+            object_id=done.id, unit_id=principal.unit_id,
+            detail={"model_id": entry.id, "model_version": entry.version,
+                    "status": done.status, "params": done.params,
+                    "hit_count": done.hit_count},
+        )  # fmt: skip
+    return {
+        "run_id": record.run_id,
+        "model_id": entry.id,
+        "model_version": entry.version,
+        "hit_count": record.hit_count,
+        "clues": {k: v for k, v in report.as_dict().items() if k != "run_id"},
+    }
+
+
+def _readable_entry(
+    engine: Any, principal: Principal, model_id: str, version: int | None
+) -> ModelEntry:
+    with session_scope(engine) as db:
+        item, _versions = version_for(db, principal, model_id, version)
+        check_readable(db, principal, item.entry.spec)
+    return item.entry
+
+
+@job_kind("model.run")
+def model_run_job(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Run one model version (params: model_id, version, params, as_of) as the job's
+    creator, checked again now: the version visible and its data readable to them."""
+    ctx.progress(0.05, "检查数据并运行模型", "checking the data and running the model",
+                 force=True)  # fmt: skip
+    principal = job_principal(ctx.engine, ctx.user_id, Permission.MODELS_RUN)
+    entry = _readable_entry(ctx.engine, principal, params["model_id"], params.get("version"))
+    as_of = date.fromisoformat(params["as_of"]) if params.get("as_of") else None
+    result = _run_one(ctx, principal, entry, dict(params.get("params") or {}), as_of)
+    ctx.progress(0.95, "同步线索完成", "clues synced", force=True)
+    return result
+
+
+@job_kind("models.run_all")
+def run_all_job(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Run the newest visible version of every model whose data the creator may read and
+    that has its data (the nightly run); a model that cannot run is listed, not fatal."""
+    principal = job_principal(ctx.engine, ctx.user_id, Permission.MODELS_RUN)
+    as_of = date.fromisoformat(params["as_of"]) if params.get("as_of") else None
+    with session_scope(ctx.engine) as db:
+        ids = sorted(set(library_models()) | set(db.scalars(select(Model.id).distinct())))
+    snapshot = pool_snapshot(Workspace(ctx.settings, ctx.engine))
+    runs: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
+    for number, model_id in enumerate(ids):
+        ctx.progress(number / max(1, len(ids)), f"运行模型 {model_id}", f"running {model_id}")
+        try:
+            entry = _readable_entry(ctx.engine, principal, model_id, None)
+        except NotFound:
+            continue  # not visible to the creator: not theirs to run
+        except ModelError as error:
+            skipped.append({"model_id": model_id, "zh": error.zh, "en": error.en})
+            continue
+        missing = snapshot.missing(entry.spec)
+        if missing:
+            refused = MissingDataError(entry.id, missing)
+            skipped.append({"model_id": model_id, "zh": refused.zh, "en": refused.en})
+            continue
+        try:
+            runs.append(_run_one(ctx, principal, entry, {}, as_of))
+        except (ModelRunError, ModelError) as error:
+            skipped.append({"model_id": model_id, "zh": error.zh, "en": error.en})
+    return {"runs": runs, "skipped": skipped}
 
 
 def _record_failed_run(

@@ -21,7 +21,6 @@ import json
 import re
 import secrets
 import shutil
-import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -58,7 +57,8 @@ from jiandu.ingest.issues import describe
 from jiandu.ingest.readers import SourceTable, open_sources
 from jiandu.ingest.readers.encoding import SNIFF_BYTES, detect_encoding
 from jiandu.ingest.stage import stage_sources
-from jiandu.jobs.runner import JobContext
+from jiandu.jobs.registry import job_kind
+from jiandu.jobs.runner import Actor, JobContext
 from jiandu.pool.duckdb_engine import connect
 from jiandu.security import audit
 from jiandu.security.errors import NotFound
@@ -201,7 +201,7 @@ def sweep_expired(settings: Settings, session: Session, *, now: float | None = N
     return removed
 
 
-def _upload_for(settings: Settings, principal: Principal, upload_id: str) -> _Upload:
+def _upload_for(settings: Settings, principal: Principal | Actor, upload_id: str) -> _Upload:
     """The caller's own upload, or NotFound (also for someone else's, or a bad id)."""
     if not _ID.match(upload_id):
         raise NotFound("upload", upload_id[:40])
@@ -589,8 +589,7 @@ def commit_upload(
 ) -> dict[str, Any]:
     """Import the upload with the chosen mapping as a background job; the job's id."""
     principal = caller.principal
-    state = app_state(request)
-    settings, engine = state.settings, state.engine
+    settings = app_state(request).settings
     upload = _upload_for(settings, principal, upload_id)
     dataset_type = importable_type(settings, session, principal, upload.dataset_type)
     if _job_active(session, upload.job_id):
@@ -603,70 +602,12 @@ def commit_upload(
         upload.source_name = body.source_name or None
     mapping_file = upload.folder / "mapping.json"
     mapping_file.write_text(json.dumps(upload.mapping, ensure_ascii=False), encoding="utf-8")
-    import_request = ImportRequest(
-        dataset_type=dataset_type,
-        files=(upload.file,),
-        source_name=upload.source_name,
-        mapping_file=mapping_file if upload.mapping else None,
-        sheet=upload.sheet,
-        user=principal.user_id,
-    )
 
-    recorded = threading.Event()
-
-    def work(ctx: JobContext) -> dict[str, Any]:
-        ctx.progress(0.02, "读取文件", "reading the file", force=True)
-
-        def say(message: str) -> None:
-            stage = _STAGES.get(message)
-            if stage is not None:
-                ctx.progress(*stage, force=True)
-            if message != "committing":
-                ctx.check_cancel()
-
-        try:
-            result = import_batch(settings, import_request, say)
-        except JianduError as refused:
-            with session_scope(engine) as job_session:
-                audit.record(
-                    job_session, actor=principal.user_id, action="data.import",
-                    object_kind="dataset", object_id=dataset_type.id, unit_id=principal.unit_id,
-                    outcome="failed", detail={"dataset": dataset_type.id, "upload": upload.id,
-                                              "error": type(refused).__name__},
-                )  # fmt: skip
-            raise
-        with session_scope(engine) as job_session:
-            # The audit entry first: its UPDATE takes SQLite's write lock before anything
-            # is read, so no commit elsewhere can invalidate this transaction's snapshot.
-            audit.record(
-                job_session, actor=principal.user_id, action="data.import", object_kind="batch",
-                object_id=result.batch_id, unit_id=principal.unit_id,
-                detail={"dataset": dataset_type.id, "status": result.status,
-                        "rows_read": result.rows_read, "rows_accepted": result.rows_accepted,
-                        "rows_rejected": result.rows_rejected, "upload": upload.id},
-            )  # fmt: skip
-            dataset = job_session.get(Dataset, dataset_type.id)
-            if dataset is not None and dataset.owner_unit is None and not existed:
-                # A new dataset belongs to the uploader's unit (as in routes/imports.py);
-                # an existing one keeps its owner (NULL: the root unit).
-                dataset.owner_unit = principal.unit_id
-        if result.status == "committed":
-            ctx.progress(0.95, "更新全文索引", "updating the search index", force=True)
-            refresh_quietly(settings, user=principal.user_id)
-        # Remove the upload only once the request has written the job's id into it (a
-        # small file can be imported before that), so nothing writes into a removed folder.
-        recorded.wait(timeout=60)
-        shutil.rmtree(upload.folder, ignore_errors=True)
-        return {
-            "status": result.status,
-            "batch_id": result.batch_id,
-            "dataset_id": result.dataset_id,
-            "rows_read": result.rows_read,
-            "rows_accepted": result.rows_accepted,
-            "rows_rejected": result.rows_rejected,
-            "rows_warned": result.rows_warned,
-            "duration_s": round(result.duration_s, 3),
-        }
+    def recorded(job_id: str) -> None:
+        # Before the job is queued: its worker reads the chosen mapping from the upload,
+        # and a job's id in the upload keeps a second commit or a discard away meanwhile.
+        upload.job_id = job_id
+        upload.save()
 
     # The job's row is written through its own connection: end this transaction first
     # (it holds SQLite's write lock since the guard touched the session row).
@@ -676,16 +617,81 @@ def commit_upload(
         title_zh=f"导入 {dataset_type.name_zh}：{upload.file_name}",
         title_en=f"Import {dataset_type.name_en}: {upload.file_name}",
         principal=principal,
-        fn=work,
+        params={"upload_id": upload.id, "dataset_type": dataset_type.id, "existed": existed},
         object_kind="dataset",
         object_id=dataset_type.id,
+        on_recorded=recorded,
     )
-    try:
-        upload.job_id = job_id
-        upload.save()
-    finally:
-        recorded.set()
     return {"job_id": job_id, "upload_id": upload.id}
+
+
+@job_kind("data.import")
+def import_upload_job(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Import an upload with its chosen mapping (params: upload_id, dataset_type, whether
+    the dataset existed before) as the uploader; the upload is removed once imported."""
+    settings, engine = ctx.settings, ctx.engine
+    upload = _upload_for(settings, Actor(ctx.user_id, ctx.unit_id), str(params["upload_id"]))
+    type_id = str(params["dataset_type"])
+    dataset_type = all_types(settings)[type_id]
+    existed = bool(params.get("existed"))
+    mapping_file = upload.folder / "mapping.json"
+    import_request = ImportRequest(
+        dataset_type=dataset_type,
+        files=(upload.file,),
+        source_name=upload.source_name,
+        mapping_file=mapping_file if upload.mapping else None,
+        sheet=upload.sheet,
+        user=ctx.user_id,
+    )
+    ctx.progress(0.02, "读取文件", "reading the file", force=True)
+
+    def say(message: str) -> None:
+        stage = _STAGES.get(message)
+        if stage is not None:
+            ctx.progress(*stage, force=True)
+        if message != "committing":
+            ctx.check_cancel()
+
+    try:
+        result = import_batch(settings, import_request, say)
+    except JianduError as refused:
+        with session_scope(engine) as job_session:
+            audit.record(
+                job_session, actor=ctx.user_id, action="data.import",
+                object_kind="dataset", object_id=type_id, unit_id=ctx.unit_id,
+                outcome="failed", detail={"dataset": type_id, "upload": upload.id,
+                                          "error": type(refused).__name__},
+            )  # fmt: skip
+        raise
+    with session_scope(engine) as job_session:
+        # The audit entry first: its UPDATE takes SQLite's write lock before anything
+        # is read, so no commit elsewhere can invalidate this transaction's snapshot.
+        audit.record(
+            job_session, actor=ctx.user_id, action="data.import", object_kind="batch",
+            object_id=result.batch_id, unit_id=ctx.unit_id,
+            detail={"dataset": type_id, "status": result.status,
+                    "rows_read": result.rows_read, "rows_accepted": result.rows_accepted,
+                    "rows_rejected": result.rows_rejected, "upload": upload.id},
+        )  # fmt: skip
+        dataset = job_session.get(Dataset, type_id)
+        if dataset is not None and dataset.owner_unit is None and not existed:
+            # A new dataset belongs to the uploader's unit (as in routes/imports.py);
+            # an existing one keeps its owner (NULL: the root unit).
+            dataset.owner_unit = ctx.unit_id
+    if result.status == "committed":
+        ctx.progress(0.95, "更新全文索引", "updating the search index", force=True)
+        refresh_quietly(settings, user=ctx.user_id)
+    shutil.rmtree(upload.folder, ignore_errors=True)
+    return {
+        "status": result.status,
+        "batch_id": result.batch_id,
+        "dataset_id": result.dataset_id,
+        "rows_read": result.rows_read,
+        "rows_accepted": result.rows_accepted,
+        "rows_rejected": result.rows_rejected,
+        "rows_warned": result.rows_warned,
+        "duration_s": round(result.duration_s, 3),
+    }
 
 
 @router.post("/{upload_id}/discard")

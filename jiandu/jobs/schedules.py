@@ -1,0 +1,237 @@
+"""Schedules: a job kind fired by a cron expression (nightly model runs), as its creator.
+
+A schedule is a `job_schedule` row: five cron fields (minute hour day month weekday, in
+the server's local time, each parsed by huey's `crontab`: `*`, `*/n`, `m-n`, `m-n/s`,
+`a,b`; weekday 0 = Sunday; all five must match, as in huey), the kind and its JSON
+params, who created it for which unit, whether it is enabled, when it last fired and
+when it fires next.
+
+Every consumer runs `fire_due` once a minute (`JobRunner.tick`). A due schedule fires
+exactly once however many workers tick: each moves `next_fire_at` forward with a
+compare-and-set on the value it read, and only the one whose update matched submits the
+job. A schedule missed while no worker ran fires once when one starts again, then keeps
+its rhythm. Who may schedule what is checked where schedules are made (the API, the
+CLI); the kinds run on the creator's behalf check again when they run.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from huey import crontab  # type: ignore[import-untyped]
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from jiandu.errors import JianduError
+from jiandu.store.db import session_scope
+from jiandu.store.schema import JobSchedule, utcnow
+
+if TYPE_CHECKING:
+    from jiandu.jobs.runner import JobRunner
+
+log = logging.getLogger("jiandu.jobs")
+
+# A cron expression with no firing within this many days is refused (e.g. 31 February).
+_HORIZON_DAYS = 366 * 8 + 1
+# Probes for each field: huey's test of one field, asked at moments that differ only there.
+_PROBES: dict[str, list[tuple[int, datetime]]] = {
+    "minute": [(m, datetime(2001, 1, 1, 0, m)) for m in range(60)],
+    "hour": [(h, datetime(2001, 1, 1, h, 0)) for h in range(24)],
+    "day": [(d, datetime(2001, 1, d)) for d in range(1, 32)],
+    "month": [(m, datetime(2001, m, 1)) for m in range(1, 13)],
+    # 2001-01-07 was a Sunday: weekdays 0 (Sunday) … 6 (Saturday).
+    "day_of_week": [(w, datetime(2001, 1, 7 + w)) for w in range(7)],
+}
+
+
+class ScheduleError(JianduError):
+    """A cron expression or schedule that cannot be used."""
+
+
+def _values(field: str, text: str) -> frozenset[int]:
+    try:
+        test = crontab(**{field: text}, strict=True)
+    except ValueError as error:
+        raise ScheduleError(
+            f"定时表达式的字段 {text!r} 不正确：{error}",
+            f"the cron field {text!r} is not valid: {error}",
+        ) from None
+    return frozenset(value for value, moment in _PROBES[field] if test(moment))
+
+
+@dataclass(frozen=True)
+class Cron:
+    """A parsed five-field cron expression."""
+
+    text: str
+    minutes: tuple[int, ...]
+    hours: tuple[int, ...]
+    days: frozenset[int]
+    months: frozenset[int]
+    weekdays: frozenset[int]
+
+    @classmethod
+    def parse(cls, text: str) -> Cron:
+        fields = text.split()
+        if len(fields) != 5:
+            raise ScheduleError(
+                f"定时表达式须有 5 个字段（分 时 日 月 周），当前为 {text!r}",
+                f"a cron expression has 5 fields (minute hour day month weekday), got {text!r}",
+            )
+        minute, hour, day, month, weekday = fields
+        return cls(
+            text=" ".join(fields),
+            minutes=tuple(sorted(_values("minute", minute))),
+            hours=tuple(sorted(_values("hour", hour))),
+            days=_values("day", day),
+            months=_values("month", month),
+            weekdays=_values("day_of_week", weekday),
+        )
+
+    def _day_matches(self, day: date) -> bool:
+        return (
+            day.month in self.months
+            and day.day in self.days
+            and day.isoweekday() % 7 in self.weekdays
+        )
+
+    def next_after(self, after: datetime, tz: tzinfo | None = None) -> datetime:
+        """The first firing strictly after `after` (aware), in UTC; `tz`: the zone the
+        fields are read in (default the server's local time)."""
+        local = after.astimezone(tz)
+        start = local.replace(second=0, microsecond=0) + timedelta(minutes=1)
+        day = start.date()
+        for _ in range(_HORIZON_DAYS):
+            if self._day_matches(day):
+                for hour in self.hours:
+                    for minute in self.minutes:
+                        candidate = datetime.combine(day, time(hour, minute), local.tzinfo)
+                        if candidate >= start:
+                            return candidate.astimezone(UTC)
+            day += timedelta(days=1)
+        raise ScheduleError(
+            f"定时表达式 {self.text!r} 在 8 年内不会触发", f"the cron {self.text!r} never fires"
+        )
+
+
+def create_schedule(
+    session: Session,
+    *,
+    cron: str,
+    kind: str,
+    params: dict[str, Any],
+    title_zh: str,
+    title_en: str,
+    user_id: str,
+    unit_id: str | None,
+    enabled: bool = True,
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
+) -> JobSchedule:
+    """Store a schedule (kind and permission already checked by the caller)."""
+    from jiandu.jobs.registry import kind_fn  # noqa: PLC0415 - small cycle-free import
+
+    kind_fn(kind)
+    parsed = Cron.parse(cron)
+    row = JobSchedule(
+        id=secrets.token_hex(8), cron=parsed.text, kind=kind, params=dict(params),
+        title_zh=title_zh[:300], title_en=title_en[:300], unit_id=unit_id,
+        created_by=user_id, enabled=enabled,
+        next_fire_at=parsed.next_after(now or utcnow(), tz) if enabled else None,
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    return row
+
+
+def set_enabled(
+    row: JobSchedule, enabled: bool, *, now: datetime | None = None, tz: tzinfo | None = None
+) -> None:
+    """Switch a schedule on (from its next firing after now) or off."""
+    row.enabled = enabled
+    row.next_fire_at = Cron.parse(row.cron).next_after(now or utcnow(), tz) if enabled else None
+
+
+def fire_due(
+    runner: JobRunner, *, now: datetime | None = None, tz: tzinfo | None = None
+) -> list[str]:
+    """Submit a job for every enabled schedule due at `now` that this call wins; the ids."""
+    now = now or utcnow()
+    with session_scope(runner.engine) as session:
+        due = session.scalars(
+            select(JobSchedule).where(
+                JobSchedule.enabled.is_(True), JobSchedule.next_fire_at <= now
+            )
+        ).all()
+    fired = [job_id for row in due if (job_id := fire(runner, row, now=now, tz=tz))]
+    return fired
+
+
+def fire(
+    runner: JobRunner, row: JobSchedule, *, now: datetime, tz: tzinfo | None = None
+) -> str | None:
+    """Fire `row` as read (its `next_fire_at` then) if this call wins; the job's id.
+
+    Two workers may both read the schedule as due: the update below moves `next_fire_at`
+    only where it still holds the value read, so one of them matches and submits."""
+    try:
+        following: datetime | None = Cron.parse(row.cron).next_after(now, tz)
+    except ScheduleError:
+        following = None
+    with session_scope(runner.engine) as session:
+        won = session.execute(
+            update(JobSchedule)
+            .where(JobSchedule.id == row.id, JobSchedule.enabled.is_(True),
+                   JobSchedule.next_fire_at == row.next_fire_at)
+            .values(next_fire_at=following, last_fired_at=now, enabled=following is not None)
+        )  # fmt: skip
+        if not getattr(won, "rowcount", 0):
+            return None  # another worker fired it, or someone changed it meanwhile
+    try:
+        job_id = runner.submit(
+            kind=row.kind, title_zh=f"定时：{row.title_zh}",
+            title_en=f"Scheduled: {row.title_en}",
+            principal=_Creator(row.created_by, row.unit_id), params=dict(row.params or {}),
+            object_kind="schedule", object_id=row.id, schedule_id=row.id,
+        )  # fmt: skip
+    except JianduError as error:
+        log.error("schedule %s could not submit its job: %s", row.id, error.en)
+        return None
+    with session_scope(runner.engine) as session:
+        session.execute(
+            update(JobSchedule).where(JobSchedule.id == row.id).values(last_job_id=job_id)
+        )
+    return job_id
+
+
+@dataclass(frozen=True)
+class _Creator:
+    user_id: str
+    unit_id: str | None
+
+
+def schedule_json(row: JobSchedule) -> dict[str, Any]:
+    """A schedule as the API answers it."""
+
+    def stamp(value: datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "id": row.id,
+        "cron": row.cron,
+        "kind": row.kind,
+        "params": row.params,
+        "title_zh": row.title_zh,
+        "title_en": row.title_en,
+        "unit_id": row.unit_id,
+        "created_by": row.created_by,
+        "enabled": row.enabled,
+        "created_at": stamp(row.created_at),
+        "last_fired_at": stamp(row.last_fired_at),
+        "last_job_id": row.last_job_id,
+        "next_fire_at": stamp(row.next_fire_at),
+    }
