@@ -74,7 +74,9 @@ def model_run(args: dict[str, Any]) -> dict[str, Any]:
         raise RuntimeError("the run started no Spark job: the runner did not use Spark")
     result = {"seconds": seconds, "hits": record.hit_count, "engine": engine}
     if engine == "spark":
-        jvm = _peak_rss_mib(context._gateway.proc.pid)  # Spark local's JVM, a child
+        # Spark local's JVM: a child of this process that nobody waits for.
+        gateway = context._gateway
+        jvm = _peak_rss_mib(gateway.proc.pid) if gateway is not None and gateway.proc else None
         result |= {"session_start_s": session_s, "jvm_peak_rss_mib": jvm}
     return result
 
@@ -174,7 +176,7 @@ def api(args: dict[str, Any]) -> dict[str, Any]:
 
         # The clue list under load last: a server that fell behind is still answering
         # the requests its clients gave up on when the next load starts.
-        result = {
+        result: dict[str, Any] = {
             "clues_1": timed(clues, 1, per_client * 2),
             "healthz_1": timed("/api/healthz", 1, per_client * 2),
             "healthz_n": timed("/api/healthz", clients, per_client),

@@ -145,15 +145,23 @@ def render_markdown(
     command: str,
     wall: float,
     representative: Sequence[str],
+    quick: bool = False,
 ) -> str:
     """The page docs/benchmarks.md: how to run, the machine, the table, how to read it."""
     versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
+    caveat = (
+        "\n**A quick run** (`--quick`: development sizes, a few models, a shared box): the\n"
+        "figures show that the suite works, not how fast jiandu is; run the command without\n"
+        "`--quick` for those.\n"
+        if quick
+        else ""
+    )
     return f"""# Benchmarks
 
 Written by `bench/run.py` (see bench/README.md for each bench on its own). Every figure
 sits beside a baseline measured in the same run on the same machine; compare the ratios,
 not the raw numbers, across machines.
-
+{caveat}
     {command}
 
 - date: {info["date"]}; the whole run took {wall:,.0f} s
@@ -182,7 +190,10 @@ process). "n/a (error)" marks a figure whose process failed; run.json keeps the 
   derived datasets (party_relation, entity_edge, near_duplicate_group) are made in SQL from
   the court tables. The DuckDB run's baseline is the same compiled clue query in a plain
   DuckDB connection (hits to Arrow: no sandbox, no hits file, no funnel, no record); the
-  Spark run's baseline is the DuckDB run. Above one million rows only six representative
+  Spark run's baseline is the DuckDB run. On Spark the process's session (the JVM) is
+  started before the clock starts, as a server or worker starts it once (its start time is
+  in run.json, `session_start_s`), and the peak memory is the Python process's plus the
+  JVM's. Above one million rows only six representative
   models run unless `--models` names others: {", ".join(representative)} (the largest
   datasets: pensions, social insurance, invoices, medical settlements, vehicles and fines,
   court cases).
@@ -195,5 +206,8 @@ process). "n/a (error)" marks a figure whose process failed; run.json keeps the 
 - *api*: `jiandu serve` (uvicorn, SQLite metadata) on the demo province; the clue list
   (`/api/clues?limit=50`, masked, as the prosecutor) by many clients at once, each on its
   own connection sending requests one after another, against one client; throughput
-  against `/api/healthz` under the same load (the framework's floor).
+  against `/api/healthz` under the same load (the framework's floor). The clients share
+  one signed-in session (sign-in is rate-limited per address); no client starts a request
+  later than a set time after its first answer, and failed requests (an error status or a
+  dropped connection) are counted in the throughput line, not in the latencies.
 """

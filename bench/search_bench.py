@@ -250,11 +250,11 @@ def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def build(folder: Path, docs: int, seed: int, bodies: Path | None = None) -> dict[str, Any]:
-    """Index `docs` generated judgments into a fresh index at `folder`; with `bodies`,
+def build(folder: Path, docs: int, seed: int, text_to: Path | None = None) -> dict[str, Any]:
+    """Index `docs` generated judgments into a fresh index at `folder`; with `text_to`,
     also write their text there as Parquet (for the scan baseline, not timed)."""
     rng = np.random.default_rng(seed)
-    text_sink = pq.ParquetWriter(bodies, pa.schema([("body", pa.string())])) if bodies else None
+    text_sink = pq.ParquetWriter(text_to, pa.schema([("body", pa.string())])) if text_to else None
     names = name_pool(rng)
     generate_s = index_s = 0.0
     text_bytes = 0

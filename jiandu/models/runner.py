@@ -9,7 +9,7 @@ Plan, then execute, then record:
    empty table: "no hits" would read as "no irregularities" when nothing was looked at.
 3. **Record** the run as `running` (a crash leaves a trace), execute the clue query in
    the sandboxed DuckDB, stream the hits (Arrow) into a staged Parquet file, count the
-   funnel (one `count_sql` per step), rename the staged folder to
+   funnel (every step's count in one `funnel_sql` query), rename the staged folder to
    `JIANDU_HOME/runs/<run id>/` and mark the run `succeeded`. On any failure the staged
    or renamed folder is removed and the run is marked `failed` with a bilingual error —
    never exception text, SQL or data — so nothing half-written is ever visible, and the
@@ -220,8 +220,8 @@ def _uses_names(compiled: CompiledModel) -> bool:
 class _Execution:
     """Where a compiled model's SQL runs: the sandboxed DuckDB or a Spark session.
 
-    The runner asks three things of an engine — the hits as Arrow batches, a table for
-    previews, a count per funnel step — so `run_model` and `preview_model` are the same
+    The runner asks three things of an engine — the hits as an Arrow stream, a table for
+    previews, the funnel's row of counts — so `run_model` and `preview_model` are the same
     code on both engines (`JIANDU_ENGINE`).
     """
 
@@ -233,7 +233,8 @@ class _Execution:
     def table(self, tree: exp.Query) -> pa.Table:
         raise NotImplementedError
 
-    def count(self, sql: str) -> int:
+    def row(self, sql: str) -> tuple[Any, ...]:
+        """The one row of a query (the funnel's counts)."""
         raise NotImplementedError
 
 
@@ -249,9 +250,8 @@ class _DuckExecution(_Execution):
     def table(self, tree: exp.Query) -> pa.Table:
         return self.reader(tree).read_all()
 
-    def count(self, sql: str) -> int:
-        rows = self.con.sql(sql).fetchall()
-        return int(rows[0][0]) if rows else 0
+    def row(self, sql: str) -> tuple[Any, ...]:
+        return tuple(self.con.sql(sql).fetchall()[0])
 
 
 class _SparkExecution(_Execution):
@@ -267,9 +267,8 @@ class _SparkExecution(_Execution):
     def table(self, tree: exp.Query) -> pa.Table:
         return spark_engine.to_arrow(self.session.sql(adapter("spark").render(tree)))
 
-    def count(self, sql: str) -> int:
-        rows = self.session.sql(sql).collect()
-        return int(rows[0][0]) if rows else 0
+    def row(self, sql: str) -> tuple[Any, ...]:
+        return tuple(self.session.sql(sql).collect()[0])
 
 
 @contextmanager
@@ -295,14 +294,13 @@ def _execution(
 
 
 def _funnel(engine: _Execution, compiled: CompiledModel) -> list[FunnelStep]:
+    """Rows per step, all counted by one query (`CompiledModel.funnel_sql`): a query per
+    step re-planned and re-ran the whole chain of steps before it each time (a 32-step
+    model on a 1M-row pool: 12.8 s of counts for a 1.3 s clue query; one query: 1.6 s)."""
+    row = engine.row(compiled.funnel_sql(engine.dialect))
     return [
-        FunnelStep(
-            step.name,
-            step.label_zh,
-            step.label_en,
-            engine.count(compiled.count_sql(step.name, engine.dialect)),
-        )
-        for step in compiled.steps
+        FunnelStep(step.name, step.label_zh, step.label_en, int(row[i]))
+        for i, step in enumerate(compiled.steps)
     ]
 
 

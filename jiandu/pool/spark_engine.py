@@ -40,6 +40,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -57,6 +58,7 @@ log = logging.getLogger("jiandu.spark")
 DEFAULT_MASTER = "local[*]"
 DEFAULT_DRIVER_MEMORY = "2g"
 # Settings that would make Spark fetch jars from Maven at start: refused (air-gapped).
+_LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
 _DOWNLOADING = ("spark.jars.packages", "spark.jars.repositories", "spark.jars.ivySettings")
 
 
@@ -86,6 +88,8 @@ def spark_conf(settings: Settings, environ: Mapping[str, str] | None = None) -> 
         # instead of Spark's 200 keeps small runs from drowning in empty tasks.
         "spark.sql.shuffle.partitions": str(max(2, 2 * (os.cpu_count() or 1))),
         "spark.sql.adaptive.enabled": "true",
+        # Quiet start: errors only (the shipped log4j2 file), not Spark's default profile.
+        "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={_LOG_CONFIG.as_uri()}",
     }
     extra = env.get("JIANDU_SPARK_CONF")
     if extra:

@@ -17,10 +17,17 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from jiandu.store.schema import UserAccount, WebSession
+from jiandu.store.db import is_read_mostly
+from jiandu.store.schema import ApiToken, UserAccount, WebSession
 
 IDLE_TIMEOUT = timedelta(minutes=30)
+# "Last seen" is written at most this often. Writing it on every request made every API
+# call a write: on SQLite one writer at a time, holding the lock for the whole request,
+# so 50 concurrent clients queued behind each other (bench: p50 30 s, then "database is
+# locked"). A minute is nothing against a 30-minute idle timeout.
+TOUCH_EVERY = timedelta(minutes=1)
 ABSOLUTE_LIFETIME = timedelta(hours=12)
 _SECRET_BYTES = 32
 # token_urlsafe(32) is 43 characters; anything far longer is not ours and is not hashed.
@@ -62,7 +69,8 @@ def start_session(
 
 
 def load_session(session: Session, secret: str, now: datetime | None = None) -> WebSession | None:
-    """The live session for cookie `secret`, touched (last seen = now); else None.
+    """The live session for cookie `secret`, touched (last seen = now, at most once per
+    `TOUCH_EVERY`: most requests then write nothing); else None.
 
     None when the secret is unknown, the session was ended, is past its absolute
     lifetime or idle timeout (it is then marked ended), or its user is disabled.
@@ -83,9 +91,27 @@ def load_session(session: Session, secret: str, now: datetime | None = None) -> 
         row.ended_at = moment
         session.flush()
         return None
-    row.last_seen_at = moment
-    session.flush()
+    if moment - row.last_seen_at >= TOUCH_EVERY:
+        touch(session, row, "last_seen_at", moment)
     return row
+
+
+def touch(session: Session, row: WebSession | ApiToken, column: str, moment: datetime) -> None:
+    """Record `moment` in `row.column` (a session's last seen, a token's last use).
+
+    In the request's own transaction normally; when that transaction is a reading one
+    (`store.db.read_mostly`: begun deferred on SQLite), in a short transaction of its own,
+    so the reading one never writes (a deferred transaction that writes after another
+    connection committed fails at once).
+    """
+    if not is_read_mostly(session):
+        setattr(row, column, moment)
+        session.flush()
+        return
+    kind = type(row)
+    with Session(session.get_bind()) as own, own.begin():
+        own.execute(update(kind).where(kind.id == row.id).values({column: moment}))
+    set_committed_value(row, column, moment)
 
 
 def csrf_matches(web_session: WebSession, token: str | None) -> bool:

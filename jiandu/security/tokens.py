@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jiandu.security.errors import AuthenticationFailed, NotFound, SecurityError
+from jiandu.security.sessions import TOUCH_EVERY, touch
 from jiandu.store.schema import ApiToken, UserAccount
 
 TOKEN_PREFIX = "jd_"
@@ -95,8 +96,10 @@ def verify_token(session: Session, secret: str, now: datetime | None = None) -> 
     user = session.get(UserAccount, row.user_id)
     if user is None or not user.is_active:
         raise AuthenticationFailed()
-    row.last_used_at = moment
-    session.flush()
+    # Recorded at most once a minute, as a session's last seen (sessions.TOUCH_EVERY): a
+    # script calling the API in a loop should not make every call a database write.
+    if row.last_used_at is None or moment - row.last_used_at >= TOUCH_EVERY:
+        touch(session, row, "last_used_at", moment)
     return user
 
 

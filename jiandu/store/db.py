@@ -13,7 +13,8 @@ The store runs on SQLite (embedded default: one file under JIANDU_HOME) or Postg
   another connection committed since its read — the busy timeout does not apply to that —
   so two overlapping requests, or a page polling a job's progress, got "database is
   locked". Transactions are short (routes commit before heavy work), so serialising them
-  costs little on one box; PostgreSQL keeps its row-level locking.
+  costs little on one box; PostgreSQL keeps its row-level locking. Requests that only
+  read (the web's GETs) begin deferred instead (`read_mostly`): readers never queue.
 - PostgreSQL: a bare `postgresql://` URL is pointed at the psycopg 3 driver; MySQL/MariaDB
   URLs at pymysql (the drivers we ship).
 
@@ -37,6 +38,8 @@ from jiandu.errors import ConfigError
 
 #: How long a SQLite writer waits for another writer's lock before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: Execution option: begin the SQLite transaction deferred (`read_mostly`).
+DEFERRED_BEGIN = "jiandu_deferred_begin"
 #: Seconds before a connection attempt to a database server gives up.
 SERVER_CONNECT_TIMEOUT_S = 10
 
@@ -73,6 +76,10 @@ def _mask_unparsed(url: str) -> str:
     return f"{scheme}{sep}{user}:***@{host}"
 
 
+POOL_SIZE = 10
+POOL_OVERFLOW = 40
+
+
 def normalize_url(url: str | URL) -> URL:
     """Parse a database URL and point bare dialect names at the drivers we ship."""
     try:
@@ -105,7 +112,14 @@ def make_engine(settings_or_url: Settings | str | URL, *, check: bool = True) ->
         # Both drivers otherwise wait for the OS TCP timeout (minutes) on a dead host.
         connect_args["connect_timeout"] = SERVER_CONNECT_TIMEOUT_S
     try:
-        engine = create_engine(url, connect_args=connect_args)
+        # Connections for every request the server runs at once (uvicorn's thread pool
+        # holds 40) plus the job workers: SQLAlchemy's default of 5 + 10 made the 16th
+        # concurrent request wait 30 s for a connection, then fail (bench: 50 clients).
+        in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+        pool: dict[str, Any] = (
+            {} if in_memory else {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
+        )
+        engine = create_engine(url, connect_args=connect_args, **pool)
     except (exc.ArgumentError, exc.NoSuchModuleError, ImportError) as err:
         raise ConfigError(
             f"不支持的元数据库类型：{mask_url(url)}；请使用 sqlite 或 postgresql",
@@ -134,6 +148,30 @@ def check_connection(engine: Engine) -> None:
             f"({type(err.orig).__name__}); check that the server is running and that the "
             "host, port, user, password and database name are right",
         ) from err
+
+
+def read_mostly(session: Session) -> None:
+    """Begin `session`'s transaction *deferred* on SQLite: it takes the write lock only
+    if it writes, so any number of readers run side by side (WAL).
+
+    For requests that read (the web's GETs): with `BEGIN IMMEDIATE` each held the one
+    write lock for its whole duration, and 50 clients listing clues queued behind each
+    other until the busy timeout (bench: p50 30 s, "database is locked"). Such a
+    transaction should not write; where one must (a session's last-seen), it writes in a
+    short transaction of its own (`is_read_mostly` tells it so), because a deferred
+    transaction that writes after another connection committed fails at once
+    (SQLITE_BUSY_SNAPSHOT). Call before the session's first statement; a no-op elsewhere
+    (PostgreSQL locks rows, not the database).
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection(execution_options={DEFERRED_BEGIN: True})
+
+
+def is_read_mostly(session: Session) -> bool:
+    """Whether `session`'s transaction began deferred (`read_mostly`)."""
+    if not session.in_transaction():
+        return False
+    return bool(session.connection().get_execution_options().get(DEFERRED_BEGIN))
 
 
 @contextmanager
@@ -184,4 +222,5 @@ def _install_sqlite_hooks(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        deferred = connection.get_execution_options().get(DEFERRED_BEGIN)
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")

@@ -33,13 +33,14 @@ from jiandu.security.permissions import Permission
 from jiandu.security.principal import Principal, principal_for
 from jiandu.security.sessions import csrf_matches, load_session
 from jiandu.security.tokens import verify_token
-from jiandu.store.db import session_scope
+from jiandu.store.db import read_mostly, session_scope
 from jiandu.store.schema import UserAccount, utcnow
 from jiandu.web.state import AppState
 
 SESSION_COOKIE = "jd_session"
 CSRF_HEADER = "X-CSRF-Token"
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_READING = frozenset({"GET", "HEAD"})
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,12 @@ def app_state(request: Request) -> AppState:
 
 
 def db(request: Request) -> Iterator[Session]:
-    """One metadata-store transaction per request (committed when the route returns)."""
+    """One metadata-store transaction per request (committed when the route returns);
+    a GET's begins deferred on SQLite (`read_mostly`), so reading requests never queue
+    for the one write lock."""
     with session_scope(app_state(request).engine) as session:
+        if request.method in _READING:
+            read_mostly(session)
         yield session
 
 

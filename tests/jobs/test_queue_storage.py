@@ -9,6 +9,7 @@ import socket
 import time
 from dataclasses import replace
 
+import metadata_store
 import pytest
 from huey import PostgresHuey, RedisHuey, SqliteHuey  # type: ignore[import-untyped]
 from sqlalchemy import inspect
@@ -55,6 +56,7 @@ def test_settings_read_the_environment() -> None:
         load_queue_settings({"JIANDU_WORKERS": "many"})
 
 
+@metadata_store.sqlite_only
 def test_sqlite_metadata_queues_in_a_sibling_file(home: Settings) -> None:
     assert queue_location(home, NO_WORKERS) == f"sqlite:///{home.home / 'queue.db'}"
     huey = make_huey(home, NO_WORKERS)

@@ -109,6 +109,9 @@ def test_funnel_counts_each_step(pension_db: duckdb.DuckDBPyConnection) -> None:
         **{"pay": 20, "death": 5, "sentence": 0, "deaths": 4, "paid_after_death": 8},
         **{"persons": 2, "custody_periods": 0, "paid_in_custody": 0, "prisoners": 0},
     }
+    # The runner's one-query funnel counts the same, step by step, in step order.
+    [row] = pension_db.execute(model.funnel_sql()).fetchall()
+    assert dict(zip(model.step_names, row, strict=True)) == funnel
     preview = pension_db.execute(model.step_sql("paid_after_death") + " LIMIT 3").fetchall()
     assert len(preview) == 3
     with pytest.raises(ModelError, match="no step"):

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from jiandu.security.sessions import (
     ABSOLUTE_LIFETIME,
     IDLE_TIMEOUT,
+    TOUCH_EVERY,
     csrf_matches,
     end_session,
     end_user_sessions,
@@ -19,7 +20,7 @@ from jiandu.security.sessions import (
     start_session,
 )
 from jiandu.security.users import create_user
-from jiandu.store.db import session_scope
+from jiandu.store.db import read_mostly, session_scope
 from jiandu.store.schema import WebSession
 
 T0 = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
@@ -80,6 +81,19 @@ def test_activity_keeps_a_session_alive_until_the_idle_timeout(tree: Engine, use
         assert list_sessions(session, user_id) == []
 
 
+def test_requests_within_a_minute_write_nothing(tree: Engine, user_id: str) -> None:
+    """Last seen moves at most once a minute: most requests are reads only, so concurrent
+    clients do not queue for SQLite's one writer."""
+    secret = _start(tree, user_id)
+    for seconds in (1, 30, 59):
+        loaded = _load(tree, secret, T0 + timedelta(seconds=seconds))
+        assert loaded is not None and loaded.last_seen_at == T0
+    loaded = _load(tree, secret, T0 + TOUCH_EVERY)
+    assert loaded is not None and loaded.last_seen_at == T0 + TOUCH_EVERY
+    # The idle timeout counts from the last write: still within it here.
+    assert _load(tree, secret, T0 + TOUCH_EVERY + IDLE_TIMEOUT - timedelta(seconds=1))
+
+
 def test_the_absolute_lifetime_ends_even_an_active_session(tree: Engine, user_id: str) -> None:
     secret = _start(tree, user_id)
     at = T0
@@ -117,3 +131,20 @@ def test_end_user_sessions_ends_every_live_one(tree: Engine, user_id: str) -> No
 def test_garbage_cookies_load_nothing(tree: Engine, user_id: str, secret: str) -> None:
     _start(tree, user_id)
     assert _load(tree, secret, T0) is None
+
+
+def test_a_reading_request_touches_its_session_in_a_transaction_of_its_own(
+    tree: Engine, user_id: str
+) -> None:
+    """A GET's transaction (`read_mostly`, deferred on SQLite) never writes: last seen is
+    written and committed apart, and the request's own session holds no change."""
+    secret = _start(tree, user_id)
+    later = T0 + TOUCH_EVERY
+    with session_scope(tree) as session:
+        read_mostly(session)
+        loaded = load_session(session, secret, later)
+        assert loaded is not None and loaded.last_seen_at == later
+        assert not session.dirty and not session.new
+        row_id = loaded.id
+    with session_scope(tree) as session:
+        assert session.get_one(WebSession, row_id).last_seen_at == later

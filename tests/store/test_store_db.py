@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from jiandu.config import load_settings
 from jiandu.errors import ConfigError
-from jiandu.store.db import make_engine, mask_url, normalize_url, session_scope
+from jiandu.store.db import (
+    is_read_mostly,
+    make_engine,
+    mask_url,
+    normalize_url,
+    read_mostly,
+    session_scope,
+)
 from jiandu.store.schema import Dataset
 
 
@@ -132,3 +143,49 @@ def test_ddl_is_transactional(engine: Engine) -> None:
         connection.execute(text("CREATE TABLE scratch (x INTEGER)"))
         raise RuntimeError("abort")
     assert "scratch" not in inspect(engine).get_table_names()
+
+
+def test_as_many_connections_at_once_as_the_server_has_request_threads(tmp_path: Path) -> None:
+    """uvicorn runs up to 40 requests at once: each gets a connection without waiting
+    (SQLAlchemy's default pool, 5 + 10, made the 16th wait 30 s and then fail)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'jiandu.db'}")
+    engine.pool._timeout = 1  # type: ignore[attr-defined]  # fail fast if they must wait
+    barrier = threading.Barrier(45)
+
+    def hold() -> int:
+        with engine.connect() as connection:
+            barrier.wait(timeout=20)  # all 45 hold a connection at the same moment
+            return int(connection.execute(text("SELECT 1")).scalar_one())
+
+    with ThreadPoolExecutor(max_workers=45) as pool:
+        assert sum(pool.map(lambda _: hold(), range(45))) == 45
+    engine.dispose()
+
+
+def test_a_reading_transaction_takes_no_write_lock(tmp_path: Path) -> None:
+    """`read_mostly` (the web's GETs): while one reads, another connection writes and
+    commits at once; a normal transaction holds the write lock from its BEGIN."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'jiandu.db'}")
+    with engine.begin() as setup:
+        setup.execute(text("CREATE TABLE t (x INTEGER)"))
+    reader = Session(engine)
+    read_mostly(reader)
+    assert is_read_mostly(reader)
+    assert reader.execute(text("SELECT count(*) FROM t")).scalar_one() == 0
+    with engine.connect() as writer:
+        # Fail fast if it must wait (on the driver's connection: no SQLAlchemy BEGIN).
+        writer.connection.driver_connection.execute("PRAGMA busy_timeout=200")  # type: ignore[union-attr]
+        with writer.begin():
+            writer.execute(text("INSERT INTO t VALUES (1)"))
+    reader.rollback()
+    normal = Session(engine)
+    normal.execute(text("SELECT count(*) FROM t"))  # BEGIN IMMEDIATE: holds the lock
+    assert not is_read_mostly(normal)
+    with engine.connect() as writer:
+        writer.connection.driver_connection.execute("PRAGMA busy_timeout=200")  # type: ignore[union-attr]
+        with pytest.raises(OperationalError, match="locked"), writer.begin():
+            writer.execute(text("INSERT INTO t VALUES (2)"))
+    normal.rollback()
+    reader.close()
+    normal.close()
+    engine.dispose()
