@@ -30,10 +30,9 @@ from typing import Any
 
 import duckdb
 
-from jiandu.catalog.dataset_type import DatasetType
 from jiandu.catalog.registry import builtin_types
-from jiandu.fields.registry import get_type
 from jiandu.models import compile_model, library_models, sandboxed_duckdb
+from jiandu.models.runner import empty_columns
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -100,16 +99,6 @@ def generate(folder: Path, persons: int, deaths: int) -> tuple[Path, Path]:
     return pension, death
 
 
-def _pool_columns(dataset_type: DatasetType) -> list[tuple[str, str]]:
-    """(name, DuckDB type) of a dataset's pool columns: its fields and their derived ones."""
-    columns: list[tuple[str, str]] = []
-    for field in dataset_type.fields:
-        semantic = get_type(field.type)
-        columns.append((field.name, semantic.duckdb_type))
-        columns.extend((f"{field.name}_{d.suffix}", d.duckdb_type) for d in semantic.derived)
-    return columns
-
-
 def _rows(result: duckdb.DuckDBPyConnection) -> list[str]:
     # Evidence is a dict (unhashable): compare rows by their text, sorted.
     return sorted(repr(row) for row in result.fetchall())
@@ -141,7 +130,7 @@ def measure(pension_rows: int, deaths: int, repeat: int) -> dict[str, Any]:
         sandbox = sandboxed_duckdb(
             {"pension_payment": [pension], "death_record": [death]},
             empty_tables={
-                t: _pool_columns(types[t])
+                t: empty_columns(types[t])
                 for t in compiled.sources
                 if t not in ("pension_payment", "death_record")
             },

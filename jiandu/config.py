@@ -2,7 +2,9 @@
 
 JIANDU_HOME          working directory (metadata DB, pool, user types); default ./.jiandu
 JIANDU_DATABASE_URL  SQLAlchemy URL of the metadata store; default SQLite in JIANDU_HOME
-JIANDU_ENGINE        query engine for the pool: duckdb (default) or spark
+JIANDU_ENGINE        engine that runs models over the pool: duckdb (default) or spark;
+                     Spark's own settings (JIANDU_SPARK_MASTER, JIANDU_SPARK_CONF …) are
+                     read by jiandu.pool.spark_engine (docs/user/spark.md)
 JIANDU_POOL_URL      where the data pool's Parquet batches live, as an fsspec URL; default
                      the folder JIANDU_HOME/pool. `file:///mnt/share/pool` (a shared mount,
                      read as plain local files), `s3://bucket/prefix` (S3-compatible: MinIO,

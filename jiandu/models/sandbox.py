@@ -38,6 +38,7 @@ from jiandu.models.expressions import (
     refuse_function,
 )
 from jiandu.models.spec import ParamType
+from jiandu.pool.duckdb_engine import empty_select
 from jiandu.pool.storage import filesystems_for, is_remote
 
 _QUERY_NODES: tuple[type[exp.Expr], ...] = (
@@ -247,16 +248,7 @@ def sandboxed_duckdb(
         con.execute(view.sql("duckdb"))
     for name, columns in (empty_tables or {}).items():
         # A dataset with no data yet, read by an optional source: typed, and empty.
-        empty = exp.select(
-            *[
-                exp.alias_(
-                    exp.cast(exp.null(), exp.DataType.build(sql_type, dialect="duckdb")),
-                    column,
-                    quoted=True,
-                )
-                for column, sql_type in columns
-            ]
-        ).where(exp.false())
+        empty = empty_select(columns)
         con.execute(
             exp.Create(this=exp.to_table(name), kind="VIEW", expression=empty).sql("duckdb")
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import duckdb
@@ -119,3 +119,18 @@ def _hugeint_as_bigint(kind: pa.DataType) -> pa.DataType:
     if pa.types.is_list(kind):
         return pa.list_(_hugeint_as_bigint(kind.value_type))
     return kind
+
+
+def empty_select(columns: Sequence[tuple[str, str]]) -> exp.Select:
+    """`SELECT CAST(NULL AS t) AS c, … WHERE FALSE`: a dataset with no data yet, typed
+    (columns as (name, DuckDB type)) and empty; rendered for DuckDB or Spark."""
+    return exp.select(
+        *[
+            exp.alias_(
+                exp.cast(exp.null(), exp.DataType.build(sql_type, dialect="duckdb")),
+                column,
+                quoted=True,
+            )
+            for column, sql_type in columns
+        ]
+    ).where(exp.false())

@@ -44,10 +44,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
-from sqlglot import exp
 
 from jiandu.config import Settings
 from jiandu.errors import ConfigError
+from jiandu.pool.duckdb_engine import empty_select
 from jiandu.pool.storage import spark_path
 
 if TYPE_CHECKING:
@@ -199,17 +199,7 @@ def run_session(
 
 def empty_view_sql(columns: Sequence[tuple[str, str]]) -> str:
     """`SELECT CAST(NULL AS t) AS c, … WHERE FALSE` in Spark SQL, from DuckDB types."""
-    select = exp.select(
-        *[
-            exp.alias_(
-                exp.cast(exp.null(), exp.DataType.build(sql_type, dialect="duckdb")),
-                column,
-                quoted=True,
-            )
-            for column, sql_type in columns
-        ]
-    ).where(exp.false())
-    return select.sql("spark")
+    return empty_select(columns).sql("spark")
 
 
 def to_arrow(frame: DataFrame) -> pa.Table:
