@@ -8,13 +8,25 @@ owner: they belong to the installation's root unit.
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import Any
+
+from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from jiandu.security.clearance import can_read
 from jiandu.security.errors import NotFound
 from jiandu.security.principal import Principal
 from jiandu.store.schema import Dataset, ModelRun, OrgUnit, Share
+
+
+def made_or_unit_seen(
+    principal: Principal, created_by: QueryableAttribute[Any], unit_id: QueryableAttribute[Any]
+) -> ColumnElement[bool]:
+    """The rows `principal` made or whose unit they see (jobs, schedules): a WHERE
+    clause; always true for a principal who sees every unit."""
+    if principal.all_units:
+        return true()
+    return or_(created_by == principal.user_id, unit_id.in_(sorted(principal.visible_units)))
 
 
 def root_unit_id(session: Session) -> str | None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from jiandu.jobs.runner import job_json, request_cancel
 from jiandu.security import audit
 from jiandu.security.errors import NotFound
 from jiandu.security.permissions import Permission
 from jiandu.security.principal import Principal
+from jiandu.security.scope import made_or_unit_seen
 from jiandu.store.schema import Job
 from jiandu.web.guard import Caller, Db, job_runner, requires
 
@@ -42,14 +43,11 @@ def list_jobs(
 ) -> list[dict[str, Any]]:
     """The newest jobs the caller started or whose unit they see."""
     principal = caller.principal
-    query = select(Job).order_by(Job.created_at.desc(), Job.id)
-    if not principal.all_units:
-        query = query.where(
-            or_(
-                Job.created_by == principal.user_id,
-                Job.unit_id.in_(sorted(principal.visible_units)),
-            )
-        )
+    query = (
+        select(Job)
+        .where(made_or_unit_seen(principal, Job.created_by, Job.unit_id))
+        .order_by(Job.created_at.desc(), Job.id)
+    )
     if kind:
         query = query.where(Job.kind == kind)
     return [job_json(job) for job in session.scalars(query.limit(limit))]

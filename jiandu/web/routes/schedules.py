@@ -15,13 +15,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from jiandu.jobs.schedules import ScheduleError, create_schedule, schedule_json, set_enabled
 from jiandu.security import audit
 from jiandu.security.errors import NotFound
 from jiandu.security.permissions import Permission
 from jiandu.security.principal import Principal
+from jiandu.security.scope import made_or_unit_seen
 from jiandu.store.schema import JobSchedule
 from jiandu.web.guard import Caller, Db, app_state, requires
 from jiandu.web.routes.models_routes import runnable_entry
@@ -50,12 +51,6 @@ class EnableRequest(BaseModel):
     enabled: bool
 
 
-def _visible(principal: Principal, row: JobSchedule) -> bool:
-    return row.created_by == principal.user_id or (
-        row.unit_id is not None and principal.sees_unit(row.unit_id)
-    )
-
-
 def _own(session: Db, principal: Principal, schedule_id: str) -> JobSchedule:
     row = session.get(JobSchedule, schedule_id)
     if row is None or row.created_by != principal.user_id:
@@ -67,15 +62,12 @@ def _own(session: Db, principal: Principal, schedule_id: str) -> JobSchedule:
 def list_schedules(caller: Self, session: Db) -> list[dict[str, Any]]:
     """The schedules the caller made or whose unit they see, newest first."""
     principal = caller.principal
-    query = select(JobSchedule).order_by(JobSchedule.created_at.desc(), JobSchedule.id)
-    if not principal.all_units:
-        query = query.where(
-            or_(
-                JobSchedule.created_by == principal.user_id,
-                JobSchedule.unit_id.in_(sorted(principal.visible_units)),
-            )
-        )
-    return [schedule_json(row) for row in session.scalars(query) if _visible(principal, row)]
+    query = (
+        select(JobSchedule)
+        .where(made_or_unit_seen(principal, JobSchedule.created_by, JobSchedule.unit_id))
+        .order_by(JobSchedule.created_at.desc(), JobSchedule.id)
+    )
+    return [schedule_json(row) for row in session.scalars(query)]
 
 
 @router.post("", status_code=201)
