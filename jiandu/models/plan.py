@@ -4,7 +4,7 @@
 `sql(dialect)` renders it through one `EngineAdapter` per engine, which holds the few
 rewrites an engine needs and checks that the rendered SQL parses back in that dialect.
 Because every step is a CTE, the funnel (rows per step) is one query, `funnel_sql`, and
-the rows of any one step are `step_sql`/`count_sql`.
+the rows of any one step are `step_sql`.
 """
 
 from __future__ import annotations
@@ -225,11 +225,3 @@ class CompiledModel:
             ]
         )
         return adapter(dialect).render(self._with_steps(body, len(self.steps) - 1))
-
-    def count_sql(self, step: int | str, dialect: str = "duckdb") -> str:
-        """`SELECT count(*) AS row_count` over one step: one line of the funnel."""
-        index = self._index[self.step(step).name]
-        body = exp.select(exp.alias_(exp.Count(this=exp.Star()), "row_count")).from_(
-            self.steps[index].name
-        )
-        return adapter(dialect).render(self._with_steps(body, index))

@@ -102,7 +102,7 @@ def test_pension_after_death_finds_planted_cases_only(
 def test_funnel_counts_each_step(pension_db: duckdb.DuckDBPyConnection) -> None:
     model = compile_model(library_models()["pension_after_death"], as_of=AS_OF)
     funnel = {
-        name: pension_db.execute(model.count_sql(name)).fetchone()[0]  # type: ignore[index]
+        name: pension_db.execute(f"SELECT count(*) FROM ({model.step_sql(name)})").fetchone()[0]  # type: ignore[index]
         for name in model.step_names
     }
     assert funnel == {
