@@ -3,28 +3,17 @@ fired once (however many workers tick) as its creator; only the creator changes 
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
-from test_models_api import MODEL_ID, _ok, _save
+from test_models_api import MODEL_ID, _ok, _save, _wait_job
 from web_province import Province
 
 from jiandu.jobs.schedules import fire_due
 from jiandu.store.db import session_scope
 from jiandu.store.schema import AuditEntry, Job, JobSchedule, utcnow
 from jiandu.web.state import AppState
-
-
-def _wait_job(client: Any, job_id: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        body: dict[str, Any] = _ok(client.get(f"/api/jobs/{job_id}"))
-        if body["status"] in ("succeeded", "failed", "cancelled"):
-            return body
-        time.sleep(0.05)
-    raise AssertionError("the scheduled job did not finish")
 
 
 def test_a_scheduled_model_run_fires_once_as_its_creator(province: Province) -> None:
