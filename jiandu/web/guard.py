@@ -58,16 +58,18 @@ def app_state(request: Request) -> AppState:
 
 
 def db(request: Request) -> Iterator[Session]:
-    """One metadata-store transaction per request (committed when the route returns);
-    a GET's begins deferred on SQLite (`read_mostly`), so reading requests never queue
-    for the one write lock."""
+    """One metadata-store transaction per request, committed when the route returns and
+    before the response is sent (`scope="function"`: FastAPI's default "request" scope
+    ends a dependency after the response, so a client could read its own write too early
+    and a failed commit would follow a 2xx). A GET's begins deferred on SQLite
+    (`read_mostly`), so reading requests never queue for the one write lock."""
     with session_scope(app_state(request).engine) as session:
         if request.method in _READING:
             read_mostly(session)
         yield session
 
 
-Db = Annotated[Session, Depends(db)]
+Db = Annotated[Session, Depends(db, scope="function")]
 
 
 def _authenticate(request: Request, session: Session) -> Caller:

@@ -241,6 +241,31 @@ def test_saving_makes_new_versions_owned_by_the_unit_and_private(province: Provi
     assert province.client("yc_pros").post("/api/models", json={"spec": DRAFT}).status_code == 403
 
 
+def test_a_save_is_committed_before_its_answer_is_sent(province: Province) -> None:
+    """The builder goes to `#/models/ID?version=N` the moment the save answers: the
+    version must already be readable by another connection then, not after the response
+    (FastAPI ends a request-scoped dependency only after sending; CI once caught the page
+    asking for a version whose transaction had not committed yet)."""
+    engine = open_workspace(province.settings).engine
+    stored_at_answer: list[list[int]] = []
+
+    async def watching(scope: Any, receive: Any, send: Any) -> None:
+        async def spy(message: Any) -> None:
+            if message["type"] == "http.response.start" and scope["path"] == "/api/models":
+                with session_scope(engine) as session:
+                    versions = session.scalars(select(Model.version).where(Model.id == MODEL_ID))
+                    stored_at_answer.append(list(versions))
+            await send(message)
+
+        await province.app(scope, receive, spy)
+
+    client = TestClient(watching)
+    signed = client.post("/api/auth/login", json={"username": "yc_modeler", "password": PASSWORD})
+    client.headers["X-CSRF-Token"] = _ok(signed)["csrf_token"]
+    assert _save(client)["version"] == 1
+    assert stored_at_answer == [[1]]
+
+
 def test_private_then_unit_then_province(province: Province) -> None:
     modeler = province.client("yc_modeler")
     _save(modeler)
