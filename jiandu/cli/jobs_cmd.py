@@ -70,10 +70,11 @@ def list_schedules(as_json: JsonFlag = False) -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table("id", "cron", "kind", "title", "by", "on", "next", "last job")
+    table = Table("id", "cron", "周期 when", "kind", "title", "by", "on", "next", "last job")
     for row in rows:
         table.add_row(
-            row["id"], row["cron"], row["kind"], escape(row["title_zh"]), row["created_by"],
+            row["id"], row["cron"], row["cron_zh"], row["kind"], escape(row["title_zh"]),
+            row["created_by"],
             "✓" if row["enabled"] else "-", row["next_fire_at"] or "-",
             row["last_job_id"] or "-",
         )  # fmt: skip

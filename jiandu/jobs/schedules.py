@@ -92,6 +92,18 @@ class Cron:
             weekdays=_values("day_of_week", weekday),
         )
 
+    def describe(self) -> tuple[str, str]:
+        """The expression in words, (zh, en): "每天 02:00", "every Monday, Friday at
+        02:00", "每月 1 日 03:30"…; a shape with no plain words is given as the cron."""
+        times = _times(self.minutes, self.hours)
+        days = _days(self.days, self.months, self.weekdays)
+        if times is None or days is None:
+            return f"定时表达式 {self.text}", f"cron {self.text}"
+        (time_zh, time_en, through_the_day), (day_zh, day_en) = times, days
+        if through_the_day and day_en == "every day":
+            return time_zh, time_en
+        return f"{day_zh} {time_zh}", f"{day_en} {time_en}"
+
     def _day_matches(self, day: date) -> bool:
         return (
             day.month in self.months
@@ -116,6 +128,62 @@ class Cron:
         raise ScheduleError(
             f"定时表达式 {self.text!r} 在 8 年内不会触发", f"the cron {self.text!r} never fires"
         )
+
+
+_WEEKDAYS_ZH = "日一二三四五六"
+_WEEKDAYS_EN = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")  # fmt: skip
+_MOST_LISTED = 6  # more times or days than this read better as the cron itself
+
+
+def _times(minutes: tuple[int, ...], hours: tuple[int, ...]) -> tuple[str, str, bool] | None:
+    """(zh, en, whether it repeats through the day) of the minute and hour fields."""
+    if len(hours) == 24:
+        if minutes == (0,):
+            return "每小时整点", "every hour on the hour", True
+        if len(minutes) == 1:
+            return f"每小时第 {minutes[0]} 分", f"at minute {minutes[0]} of every hour", True
+        step = minutes[1] - minutes[0]
+        if minutes == tuple(range(0, 60, step)) and 60 % step == 0:
+            if step == 1:
+                return "每分钟", "every minute", True
+            return f"每 {step} 分钟", f"every {step} minutes", True
+    if len(minutes) * len(hours) > _MOST_LISTED:
+        return None
+    clocks = [f"{h:02d}:{m:02d}" for h in hours for m in minutes]
+    return "、".join(clocks), "at " + ", ".join(clocks), False
+
+
+def _days(
+    days: frozenset[int], months: frozenset[int], weekdays: frozenset[int]
+) -> tuple[str, str] | None:
+    """(zh, en) of the day, month and weekday fields."""
+    all_days, all_months, all_weekdays = len(days) == 31, len(months) == 12, len(weekdays) == 7
+    if all_days and all_months and all_weekdays:
+        return "每天", "every day"
+    if all_days and all_months:
+        order = sorted(weekdays, key=lambda w: (w == 0, w))  # Monday first, Sunday last
+        if order == [1, 2, 3, 4, 5]:
+            return "每个工作日（周一至周五）", "every weekday (Monday to Friday)"
+        zh = "、".join(f"周{_WEEKDAYS_ZH[w]}" for w in order)
+        return f"每{zh}", "every " + ", ".join(_WEEKDAYS_EN[w] for w in order)
+    if not all_weekdays or (not all_days and len(days) > _MOST_LISTED):
+        return None  # a day of the month *and* of the week, or many days: the cron says it
+    day_zh = "、".join(str(d) for d in sorted(days)) + " 日"
+    day_en = ", ".join(_ordinal(d) for d in sorted(days))
+    if all_months:
+        return f"每月 {day_zh}", f"on the {day_en} of every month"
+    month_zh = "、".join(f"{m} 月" for m in sorted(months))
+    month_en = ", ".join(_MONTHS_EN[m - 1] for m in sorted(months))
+    if all_days:
+        return f"每年 {month_zh}每天", f"every day in {month_en}"
+    return f"每年 {month_zh} {day_zh}", f"on the {day_en} of {month_en}"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def create_schedule(
@@ -220,6 +288,11 @@ def schedule_json(row: JobSchedule) -> dict[str, Any]:
     def stamp(value: datetime | None) -> str | None:
         return value.isoformat() if value else None
 
+    try:
+        words = Cron.parse(row.cron).describe()
+    except ScheduleError:  # stored before a stricter parser: shown as it is
+        words = (row.cron, row.cron)
+
     return {
         "id": row.id,
         "cron": row.cron,
@@ -234,4 +307,6 @@ def schedule_json(row: JobSchedule) -> dict[str, Any]:
         "last_fired_at": stamp(row.last_fired_at),
         "last_job_id": row.last_job_id,
         "next_fire_at": stamp(row.next_fire_at),
+        "cron_zh": words[0],
+        "cron_en": words[1],
     }

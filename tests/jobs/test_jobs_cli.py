@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 
+from jiandu.cli import jobs_cmd
 from jiandu.cli.app import main
 from jiandu.config import Settings
 from jiandu.jobs.runner import Actor, JobRunner
@@ -50,6 +51,10 @@ def test_schedules_add_list_remove(people: Settings, capsys: pytest.CaptureFixtu
     made = _json(capsys, ["schedules", "add", "0 2 * * *", "models.run_all", "--as", "mod"])
     assert made["kind"] == "models.run_all" and made["next_fire_at"] and made["enabled"]
     assert [s["id"] for s in _json(capsys, ["schedules", "list"])] == [made["id"]]
+    with pytest.MonkeyPatch.context() as patch:  # a terminal wide enough for one line a row
+        patch.setattr(jobs_cmd.console, "width", 240)
+        assert main(["schedules", "list"]) == 0
+    assert "每天 02:00" in capsys.readouterr().out  # the table says when, in words
     # Someone who may not run models cannot have runs scheduled for them; a bad cron fails.
     assert main(["schedules", "add", "0 2 * * *", "models.run_all", "--as", "pros"]) != 0
     assert main(["schedules", "add", "0 2 * *", "models.run_all", "--as", "mod"]) != 0

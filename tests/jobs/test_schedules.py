@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from test_job_runner import CALLS, NO_WORKERS
@@ -59,6 +61,56 @@ def test_a_bad_cron_is_refused_bilingually(cron: str) -> None:
     with pytest.raises(ScheduleError) as refused:
         Cron.parse(cron).next_after(at("2026-01-01T00:00"), UTC)
     assert refused.value.zh and refused.value.en
+
+
+@pytest.mark.parametrize(
+    ("cron", "zh", "en"),
+    [
+        ("0 2 * * *", "每天 02:00", "every day at 02:00"),
+        ("30 1 * * 1", "每周一 01:30", "every Monday at 01:30"),
+        ("0 2 * * 0,5", "每周五、周日 02:00", "every Friday, Sunday at 02:00"),
+        ("0 9-17/4 * * 1-5", "每个工作日（周一至周五） 09:00、13:00、17:00",
+         "every weekday (Monday to Friday) at 09:00, 13:00, 17:00"),
+        ("0 3 1,15 * *", "每月 1、15 日 03:00", "on the 1st, 15th of every month at 03:00"),
+        ("0 0 29 2 *", "每年 2 月 29 日 00:00", "on the 29th of February at 00:00"),
+        ("0 0 * 6 *", "每年 6 月每天 00:00", "every day in June at 00:00"),
+        ("*/15 * * * *", "每 15 分钟", "every 15 minutes"),
+        ("* * * * *", "每分钟", "every minute"),
+        ("0 * * * *", "每小时整点", "every hour on the hour"),
+        ("5 * * * 1-5", "每个工作日（周一至周五） 每小时第 5 分",
+         "every weekday (Monday to Friday) at minute 5 of every hour"),
+        # No plain words: a day of the month *and* of the week; minutes that do not tile.
+        ("0 0 1-10 * 1", "定时表达式 0 0 1-10 * 1", "cron 0 0 1-10 * 1"),
+        ("*/7 * * * *", "定时表达式 */7 * * * *", "cron */7 * * * *"),
+    ],
+)  # fmt: skip
+def test_a_cron_in_words(cron: str, zh: str, en: str) -> None:
+    assert Cron.parse(cron).describe() == (zh, en)
+
+
+_FIELD = st.one_of(
+    st.just("*"),
+    st.integers(0, 59).map(str),
+    st.integers(1, 30).map(lambda n: f"*/{n}"),
+    st.lists(st.integers(0, 59), min_size=1, max_size=4, unique=True).map(
+        lambda v: ",".join(map(str, v))
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(fields=st.tuples(_FIELD, _FIELD, _FIELD, _FIELD, _FIELD))
+def test_every_valid_cron_has_words_in_both_languages(fields: tuple[str, ...]) -> None:
+    try:
+        cron = Cron.parse(" ".join(fields))
+    except ScheduleError:
+        return  # out of a field's range: refused, tested above
+    zh, en = cron.describe()
+    assert zh.strip() and en.strip() and zh != en
+    if not zh.startswith("定时表达式") and len(cron.hours) < 24:
+        # words, not the cron, for a few times a day: they name every one of them
+        clocks = [f"{h:02d}:{m:02d}" for h in cron.hours for m in cron.minutes]
+        assert all(c in zh and c in en for c in clocks)
 
 
 @pytest.fixture

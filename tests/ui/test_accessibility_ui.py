@@ -12,7 +12,7 @@ from ui_harness import DemoServer, sign_in
 AXE = Path(__file__).resolve().parents[2] / "ui" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENS = ("#/", "#/data", "#/data/pension_payment", "#/import", "#/judgments", "#/search",
            "#/search?q=%E7%BA%A0%E7%BA%B7", "#/models", "#/models/pension_after_death",
-           "#/builder", "#/runs", "#/clues", "#/transfers", "#/cases", "#/leaderboard",
+           "#/builder", "#/runs", "#/jobs", "#/clues", "#/transfers", "#/cases", "#/leaderboard",
            "#/api")  # fmt: skip
 ADMIN_SCREENS = ("#/admin", "#/audit")
 RUN_AXE = """axe.run({resultTypes: ['violations']}).then(result => result.violations

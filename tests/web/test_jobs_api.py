@@ -62,6 +62,17 @@ def test_the_starter_watches_progress_and_result(province: Province) -> None:
     assert running["title_zh"] == "导入 养老金" and running["object_id"] == "pension_payment"
     assert [j["id"] for j in client.get("/api/jobs").json()] == [job_id]
     assert client.get("/api/jobs", params={"kind": "model_run"}).json() == []
+    assert running["mine"] is True and running["attempts"] == 1
+    assert (running["created_by_name"], running["unit_name"]) == ("yc_pros", "越城区人民检察院")
+    # Filtered by status (and by the schedule that fired it: none fired this one).
+    assert [j["id"] for j in client.get("/api/jobs", params={"status": "running"}).json()] == [
+        job_id
+    ]
+    assert client.get("/api/jobs", params={"status": "queued"}).json() == []
+    assert client.get("/api/jobs", params={"schedule_id": "abc"}).json() == []
+    # A colleague who sees the unit sees the job, but it is not theirs (no cancel button).
+    seen = province.client("yc_leader").get(f"/api/jobs/{job_id}").json()
+    assert seen["mine"] is False and seen["created_by_name"] == "yc_pros"
     release.set()
     done = poll(client, job_id, "succeeded")
     assert done["result"] == {"batch_id": "b-1"} and done["progress"] == 1.0

@@ -59,6 +59,13 @@ def test_who_may_make_and_change_a_schedule(province: Province) -> None:
     nightly = _ok(modeler.post("/api/schedules", json={"cron": "0 3 * * *",
                                                        "kind": "models.run_all"}), 201)  # fmt: skip
     assert nightly["title_en"] == "Run all models"
+    assert (nightly["cron_zh"], nightly["cron_en"]) == ("每天 03:00", "every day at 03:00")
+    assert nightly["mine"] is True and nightly["created_by_name"] == "yc_modeler"
+    assert nightly["unit_name"] == "越城区人民检察院"
+    # The city's leader sees the county's schedule, and that it is not theirs to change.
+    (seen,) = [s for s in _ok(province.client("sx_leader").get("/api/schedules"))
+               if s["id"] == nightly["id"]]  # fmt: skip
+    assert seen["mine"] is False and seen["cron_zh"] == "每天 03:00"
     # Someone else: not found, exactly as for a missing id.
     other = province.client("kq_pros")
     assert other.delete(f"/api/schedules/{nightly['id']}").status_code == 404

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from jiandu.jobs.runner import job_json, request_cancel
 from jiandu.security import audit
@@ -15,6 +16,7 @@ from jiandu.security.principal import Principal
 from jiandu.security.scope import made_or_unit_seen
 from jiandu.store.schema import Job
 from jiandu.web.guard import Caller, Db, job_runner, requires
+from jiandu.web.names import display_names, unit_names
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 
@@ -25,6 +27,22 @@ def _visible(principal: Principal, job: Job) -> bool:
     return job.created_by == principal.user_id or (
         job.unit_id is not None and principal.sees_unit(job.unit_id)
     )
+
+
+def jobs_json(session: Session, principal: Principal, jobs: list[Job]) -> list[dict[str, Any]]:
+    """Jobs as the API answers them, with who started each, for which unit, and whether
+    it is the caller's (only they may cancel it)."""
+    people = display_names(session, {j.created_by for j in jobs})
+    units = unit_names(session, {j.unit_id for j in jobs})
+    return [
+        {
+            **job_json(job),
+            "created_by_name": people.get(job.created_by or ""),
+            "unit_name": units.get(job.unit_id or ""),
+            "mine": job.created_by == principal.user_id,
+        }
+        for job in jobs
+    ]
 
 
 def _job_for(session: Db, principal: Principal, job_id: str) -> Job:
@@ -39,9 +57,12 @@ def list_jobs(
     caller: Self,
     session: Db,
     kind: Annotated[str | None, Query(max_length=32)] = None,
+    status: Annotated[str | None, Query(max_length=16)] = None,
+    schedule_id: Annotated[str | None, Query(max_length=32)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[dict[str, Any]]:
-    """The newest jobs the caller started or whose unit they see."""
+    """The newest jobs the caller started or whose unit they see (of one kind, in one
+    status, or fired by one schedule, if asked)."""
     principal = caller.principal
     query = (
         select(Job)
@@ -50,13 +71,18 @@ def list_jobs(
     )
     if kind:
         query = query.where(Job.kind == kind)
-    return [job_json(job) for job in session.scalars(query.limit(limit))]
+    if status:
+        query = query.where(Job.status == status)
+    if schedule_id:
+        query = query.where(Job.schedule_id == schedule_id)
+    return jobs_json(session, principal, list(session.scalars(query.limit(limit))))
 
 
 @router.get("/{job_id}")
 def get_job(job_id: str, caller: Self, session: Db) -> dict[str, Any]:
-    """One job: status, progress, stage, result or error."""
-    return job_json(_job_for(session, caller.principal, job_id))
+    """One job: status, progress, stage, attempts, result or error."""
+    principal = caller.principal
+    return jobs_json(session, principal, [_job_for(session, principal, job_id)])[0]
 
 
 @router.post("/{job_id}/cancel")
@@ -73,4 +99,4 @@ def cancel_job(job_id: str, request: Request, caller: Self, session: Db) -> dict
         session, actor=caller.principal.user_id, action="job.cancel", object_kind="job",
         object_id=job.id, unit_id=caller.principal.unit_id, detail={"kind": job.kind},
     )  # fmt: skip
-    return job_json(job)
+    return jobs_json(session, caller.principal, [job])[0]

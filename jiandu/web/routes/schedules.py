@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from jiandu.jobs.schedules import ScheduleError, create_schedule, schedule_json, set_enabled
 from jiandu.security import audit
@@ -25,6 +26,7 @@ from jiandu.security.principal import Principal
 from jiandu.security.scope import made_or_unit_seen
 from jiandu.store.schema import JobSchedule
 from jiandu.web.guard import Caller, Db, app_state, requires
+from jiandu.web.names import display_names, unit_names
 from jiandu.web.routes.models_routes import runnable_entry
 
 router = APIRouter(prefix="/api/schedules", tags=["schedules"])
@@ -51,6 +53,24 @@ class EnableRequest(BaseModel):
     enabled: bool
 
 
+def schedules_json(
+    session: Session, principal: Principal, rows: list[JobSchedule]
+) -> list[dict[str, Any]]:
+    """Schedules as the API answers them, with their makers' and units' names and whether
+    each is the caller's (only the maker switches or deletes it)."""
+    people = display_names(session, {r.created_by for r in rows})
+    units = unit_names(session, {r.unit_id for r in rows})
+    return [
+        {
+            **schedule_json(row),
+            "created_by_name": people.get(row.created_by),
+            "unit_name": units.get(row.unit_id or ""),
+            "mine": row.created_by == principal.user_id,
+        }
+        for row in rows
+    ]
+
+
 def _own(session: Db, principal: Principal, schedule_id: str) -> JobSchedule:
     row = session.get(JobSchedule, schedule_id)
     if row is None or row.created_by != principal.user_id:
@@ -67,7 +87,7 @@ def list_schedules(caller: Self, session: Db) -> list[dict[str, Any]]:
         .where(made_or_unit_seen(principal, JobSchedule.created_by, JobSchedule.unit_id))
         .order_by(JobSchedule.created_at.desc(), JobSchedule.id)
     )
-    return [schedule_json(row) for row in session.scalars(query)]
+    return schedules_json(session, principal, list(session.scalars(query)))
 
 
 @router.post("", status_code=201)
@@ -102,7 +122,7 @@ def add_schedule(
         object_id=row.id, unit_id=principal.unit_id,
         detail={"kind": row.kind, "cron": row.cron, "model_id": params.get("model_id")},
     )  # fmt: skip
-    return schedule_json(row)
+    return schedules_json(session, principal, [row])[0]
 
 
 @router.post("/{schedule_id}/enable")
@@ -117,7 +137,7 @@ def enable_schedule(
         object_kind="schedule", object_id=row.id, unit_id=caller.principal.unit_id,
         detail={"enabled": body.enabled},
     )  # fmt: skip
-    return schedule_json(row)
+    return schedules_json(session, caller.principal, [row])[0]
 
 
 @router.delete("/{schedule_id}")

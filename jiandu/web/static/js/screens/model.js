@@ -12,6 +12,7 @@ import {
   modelName, OriginBadge, Funnel, HitsTable, funnelText, fmtDuration, ParamInput, label, SEVERITY_LABELS,
   SUBJECT_LABELS, PARAM_TYPE_LABELS,
 } from "./model_parts.js";
+import { ScheduleDialog } from "./schedule_parts.js";
 
 function Overview({ model }) {
   return html`<div class="model-overview">
@@ -199,6 +200,7 @@ export default function ModelPage({ params, query }) {
   const { data: model, error, loading, reload } = useApi(path);
   const [tab, setTab] = useState(query.tab || "overview");
   const [running, setRunning] = useState(false);
+  const [scheduling, setScheduling] = useState(false);
   const [runTick, setRunTick] = useState(0);
   const [publishing, setPublishing] = useState(false);
   const [publishError, setPublishError] = useState(null);
@@ -225,6 +227,7 @@ export default function ModelPage({ params, query }) {
 
   const actions = html`
     ${can("models.run") ? html`<${Button} kind="primary" testid="model-run" onClick=${() => setRunning(true)}>${tr("运行", "Run")}<//>` : null}
+    ${can("models.run") ? html`<${Button} testid="model-schedule" onClick=${() => setScheduling(true)}>${tr("定时运行", "Schedule")}<//>` : null}
     ${can("models.write") ? html`<${Button} testid="model-edit" onClick=${() => navigate(`/builder/${model.id}?version=${model.version}`)}>${tr("在构建器中编辑", "Edit in builder")}<//>` : null}
     ${model.can_publish && model.visibility === "private" ? html`<${Button} testid="publish-unit" disabled=${publishing}
         onClick=${() => publish("unit")}>${tr("发布到本院", "Publish to unit")}<//>` : null}
@@ -257,6 +260,8 @@ export default function ModelPage({ params, query }) {
     ${tab === "preview" ? html`<${PreviewTab} model=${model} key=${`${model.id}-${model.version}`} />` : null}
     <${RunDialog} model=${model} open=${running} onClose=${() => setRunning(false)}
       onFinished=${() => setRunTick((n) => n + 1)} />
+    <${ScheduleDialog} open=${scheduling} modelId=${model.id} modelName=${modelName(model)} onClose=${() => setScheduling(false)}
+      onSaved=${() => { setScheduling(false); navigate("/jobs"); }} />
   <//>`;
 }
 
