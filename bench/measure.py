@@ -158,14 +158,15 @@ def search(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def api(args: dict[str, Any]) -> dict[str, Any]:
-    """`jiandu serve` on a built demo workspace; the clue list and healthz, by 1 and by
-    `clients` clients at once; the server's own peak memory."""
+    """`jiandu serve` (`processes` server processes, default 1) on a built demo
+    workspace; the clue list and healthz, by 1 and by `clients` clients at once; the
+    server's own peak memory (its largest process's)."""
     from web_bench import load, serve, sign_in
 
     home = Path(args["home"])
     accounts = json.loads((home / "demo-accounts.json").read_text(encoding="utf-8"))
     prosecutor = next(a for a in accounts if a["username"] == "prosecutor")
-    process, base_url = serve(home)
+    process, base_url = serve(home, processes=args.get("processes", 1))
     try:
         cookies = sign_in(base_url, prosecutor["username"], prosecutor["password"])
         clients, per_client, limit = args["clients"], args["per_client"], args["max_seconds"]

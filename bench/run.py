@@ -469,6 +469,38 @@ def section_api(suite: Suite) -> None:
             peak_mib=peak,
         )
     )
+    _api_processes(suite, home, n)
+
+
+def _api_processes(suite: Suite, home: Path, one_process: dict[str, Any]) -> None:
+    """The clue list under the same load on `jiandu serve --processes 2`, beside one
+    process (on a 2-core box the load generator shares the cores: an upper bound on
+    what a second process costs, not on what it gives on a bigger server)."""
+    p = suite.profile
+    done = measure(
+        "api",
+        {"home": str(home), "clients": p.clients, "per_client": p.per_client,
+         "max_seconds": p.api_seconds, "processes": 2},
+    )  # fmt: skip
+    if done.result is None:
+        suite.add(Figure("api", f"clue list, {p.clients} clients, 2 processes", error=done.error))
+        return
+    r = suite.raw["api_2_processes"] = done.result
+    two = r["clues_n"]
+    for q, unit, label in (("p50", "ms", "p50"), ("requests_per_s", "req/s", "throughput")):
+        suite.add(
+            Figure(
+                "api",
+                f"clue list, {p.clients} clients, {label}, `serve --processes 2`",
+                value=two[q],
+                unit=unit,
+                baseline=one_process[q],
+                baseline_label="1 process",
+                ratio=two[q] / one_process[q] if two[q] and one_process[q] else None,
+                peak_mib=r["server_peak_rss_mib"],
+                detail={"failed": two["failed"]},
+            )
+        )
 
 
 RUNNERS = {

@@ -70,16 +70,27 @@ def percentiles(samples: list[float]) -> dict[str, float | None]:
     return {"p50": rank(0.5), "p95": rank(0.95), "p99": rank(0.99), "n": len(ordered)}
 
 
-def serve(home: Path, timeout: float = 60) -> tuple[subprocess.Popen[bytes], str]:
-    """Start `jiandu serve` on the workspace at `home` on a free port; the process and its
-    base URL once /api/healthz answers."""
+def serve(
+    home: Path, timeout: float = 60, processes: int = 1
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `jiandu serve` (with `processes` server processes) on the workspace at `home`
+    on a free port; the process and its base URL once /api/healthz answers."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
     env = {**os.environ, "JIANDU_HOME": str(home)}
     env.pop("JIANDU_DATABASE_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "jiandu", "serve", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "jiandu",
+            "serve",
+            "--port",
+            str(port),
+            "--processes",
+            str(processes),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

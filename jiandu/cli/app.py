@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -423,23 +424,49 @@ def serve(
             "cookies Secure (behind a TLS-terminating proxy)",
         ),
     ] = False,
+    processes: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="服务进程数（多核时提高并发；各进程另有 JIANDU_WORKERS 个任务线程）/ server "
+            "processes (more requests at once on several cores; each also runs JIANDU_WORKERS "
+            "job threads)",
+        ),
+    ] = 1,
 ) -> None:
     """启动网页平台与接口 / serve the web platform (UI and API)."""
     settings = load_settings()
     open_workspace(settings)  # refuses an uninitialised or outdated workspace
-    _serve(settings, host, port, secure_cookies=secure_cookies)
+    _serve(settings, host, port, secure_cookies=secure_cookies, processes=processes)
 
 
-def _serve(settings: Settings, host: str, port: int, *, secure_cookies: bool) -> None:
+def _serve(
+    settings: Settings, host: str, port: int, *, secure_cookies: bool, processes: int = 1
+) -> None:
     import uvicorn  # noqa: PLC0415 - only serving needs the server
 
-    from jiandu.web.app import create_app  # noqa: PLC0415 - nor the web app
+    from jiandu.web import app as web  # noqa: PLC0415 - nor the web app
 
-    app_ = create_app(settings, secure_cookies=True if secure_cookies else None)
+    where = f"http://{host}:{port}/"
+    if processes == 1:
+        app_ = web.create_app(settings, secure_cookies=True if secure_cookies else None)
+        console.print(f"[green]✓[/] jiandu 网页 web UI: [bold]{where}[/] (Ctrl+C 停止 stop)")
+        uvicorn.run(app_, host=host, port=port, log_level="warning", server_header=False)
+        return
+    # Several processes: uvicorn spawns them, and each builds its app from the environment
+    # (the settings came from it too), told how many they are and about the cookies.
+    os.environ[web.PROCESSES_ENV] = str(processes)
+    os.environ[web.SECURE_COOKIES_ENV] = "1" if secure_cookies else "0"
+    web.create_app(settings)  # refuse a broken setup here, once, not in every process
     console.print(
-        f"[green]✓[/] jiandu 网页 web UI: [bold]http://{host}:{port}/[/] (Ctrl+C 停止 stop)"
+        f"[green]✓[/] jiandu 网页 web UI: [bold]{where}[/] · {processes} 进程 processes "
+        "(Ctrl+C 停止 stop)"
     )
-    uvicorn.run(app_, host=host, port=port, log_level="warning", server_header=False)
+    uvicorn.run(
+        "jiandu.web.app:served_app", factory=True, workers=processes, host=host, port=port,
+        log_level="warning", server_header=False,
+    )  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -907,6 +907,10 @@ def _mask_names_in_text(
         return masked_table
     names = [table.column(c).to_pylist() for c in name_columns]
     masked_names = [masked_table.column(c).to_pylist() for c in name_columns]
+    # The text was scrubbed of ID and phone numbers already: a name value holding one
+    # ("黄文辉（15212348381）") appears in its scrubbed form. Scrubbed once per value, not
+    # once per value and text column.
+    scrubbed = [[scrub_text(v) if v else v for v in raw] for raw in names]
     for column in text_columns:
         index = masked_table.column_names.index(column)
         texts = masked_table.column(index).to_pylist()
@@ -914,12 +918,10 @@ def _mask_names_in_text(
             if original is None:
                 continue
             text = original
-            for raw, hidden in zip(names, masked_names, strict=True):
+            for raw, clean, hidden in zip(names, scrubbed, masked_names, strict=True):
                 if raw[row]:
-                    # The text was scrubbed of ID and phone numbers already: a name value
-                    # holding one ("黄文辉（15212348381）") appears in its scrubbed form.
                     text = text.replace(raw[row], hidden[row])
-                    text = text.replace(scrub_text(raw[row]), hidden[row])
+                    text = text.replace(clean[row], hidden[row])
             texts[row] = text
         masked_table = masked_table.set_column(index, column, pa.array(texts, pa.string()))
     return masked_table

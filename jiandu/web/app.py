@@ -22,6 +22,8 @@ Preact+htm, installed from npm by scripts/vendor.sh, never from a CDN). Cross-cu
 from __future__ import annotations
 
 import logging
+import math
+import os
 import secrets
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -37,13 +39,14 @@ from fastapi.staticfiles import StaticFiles
 
 from jiandu.cases.service import CaseConflict
 from jiandu.clues.errors import ConflictError, WorkflowError
-from jiandu.config import Settings
+from jiandu.config import Settings, load_settings
 from jiandu.errors import ConfigError, JianduError
 from jiandu.security.errors import AuthenticationFailed, NotFound, PermissionDenied
 from jiandu.security.masking import scrub_text
 from jiandu.security.permissions import Permission
 from jiandu.store.db import make_engine
 from jiandu.web.guard import Caller, public, requires
+from jiandu.web.ratelimit import SlidingWindow
 from jiandu.web.routes import (
     admin,
     audit_routes,
@@ -64,7 +67,7 @@ from jiandu.web.routes import (
     shares,
     uploads,
 )
-from jiandu.web.state import AppState
+from jiandu.web.state import SIGN_IN_PER_MINUTE, AppState
 
 log = logging.getLogger("jiandu.web")
 
@@ -109,6 +112,25 @@ def _harden(request: Request, response: Response) -> None:
         headers.setdefault("Cache-Control", "no-store")
     if request.url.scheme == "https":
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+
+
+# Set by `jiandu serve --processes N` for its worker processes, which uvicorn starts afresh
+# (spawned) and which build their app with `served_app` from the environment.
+PROCESSES_ENV = "JIANDU_SERVE_PROCESSES"
+SECURE_COOKIES_ENV = "JIANDU_SERVE_SECURE_COOKIES"
+
+
+def served_app() -> FastAPI:
+    """The app of one of `jiandu serve --processes N`'s worker processes (uvicorn's app
+    factory): the workspace of the environment, and the sign-in limit per address shared
+    out among the processes (uvicorn hands each connection to one of them), so the server
+    as a whole still allows about SIGN_IN_PER_MINUTE a minute."""
+    processes = max(1, int(os.environ.get(PROCESSES_ENV, "1")))
+    secure = True if os.environ.get(SECURE_COOKIES_ENV) == "1" else None
+    app = create_app(load_settings(), secure_cookies=secure)
+    state: AppState = app.state.jiandu
+    state.sign_in_limit = SlidingWindow(max(5, math.ceil(SIGN_IN_PER_MINUTE / processes)), 60.0)
+    return app
 
 
 def create_app(settings: Settings, *, secure_cookies: bool | None = None) -> FastAPI:

@@ -1,5 +1,6 @@
-"""A sliding-window rate limiter, in memory: enough for one server process (a county's
-box); a province behind several workers puts the limit in its reverse proxy as well."""
+"""A sliding-window rate limiter, in memory, per server process: `jiandu serve
+--processes N` shares the limit out among its processes (`web.app.served_app`); a province
+behind several machines puts the limit in its reverse proxy as well."""
 
 from __future__ import annotations
 

@@ -12,6 +12,9 @@ from jiandu.jobs.runner import JobRunner
 from jiandu.jobs.worker import start_embedded
 from jiandu.web.ratelimit import SlidingWindow
 
+# Sign-in attempts per client address and minute, over the whole server.
+SIGN_IN_PER_MINUTE = 20
+
 
 @dataclass
 class AppState:
@@ -20,8 +23,11 @@ class AppState:
     # Cookies marked Secure: always behind TLS; None = when the request came over https.
     secure_cookies: bool | None = None
     # Sign-in attempts per client address: 20 a minute (the per-account lockout, five
-    # failures, is the other half: it holds however many addresses an attacker uses).
-    sign_in_limit: SlidingWindow = field(default_factory=lambda: SlidingWindow(20, 60.0))
+    # failures, is the other half: it holds however many addresses an attacker uses, and
+    # it is in the metadata store, so it holds across server processes too).
+    sign_in_limit: SlidingWindow = field(
+        default_factory=lambda: SlidingWindow(SIGN_IN_PER_MINUTE, 60.0)
+    )
     # Imports and model runs started from the web: the durable queue, and (unless
     # JIANDU_WORKERS=0) consumer threads in this process, started with the runner.
     jobs: JobRunner | None = None
