@@ -32,11 +32,15 @@ def test_schedule_a_model_from_its_page_then_manage_it(page: Any, server: DemoSe
     row = table.locator("tbody tr").filter(has_text="每周一、周三 03:30")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("死亡")  # the model's name in the title
-    expect(row).to_contain_text("启用")
+    # Switched off: no next firing, and the button offers to switch it on again.
+    next_cell = row.locator("td").nth(2)
+    expect(next_cell).not_to_have_text("—")
     row.get_by_role("button", name="停用").click()
-    expect(row).to_contain_text("停用")
+    expect(row.get_by_role("button", name="启用")).to_be_visible()
+    expect(next_cell).to_have_text("—")
     row.get_by_role("button", name="启用").click()
     expect(row.get_by_role("button", name="停用")).to_be_visible()
+    expect(next_cell).not_to_have_text("—")
 
     # A schedule of every model, typed as cron: a wrong one is named, then put right.
     page.get_by_test_id("schedule-new").click()
