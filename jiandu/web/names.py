@@ -5,11 +5,13 @@ One query per answer (ids collected first, then `IN (...)`), never one per row.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jiandu.security.principal import Principal
 from jiandu.store.schema import OrgUnit, UserAccount
 
 
@@ -29,3 +31,37 @@ def unit_names(session: Session, unit_ids: Iterable[str | None]) -> dict[str, st
         return {}
     query = select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(wanted))
     return {unit_id: name for unit_id, name in session.execute(query)}
+
+
+class Made(Protocol):
+    """A row someone made for a unit (a job, a schedule)."""
+
+    @property
+    def created_by(self) -> str | None: ...
+
+    @property
+    def unit_id(self) -> str | None: ...
+
+
+_Row = TypeVar("_Row", bound=Made)
+
+
+def with_maker(
+    session: Session,
+    principal: Principal,
+    rows: Sequence[_Row],
+    answer: Callable[[_Row], dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """`answer(row)` for each row, with who made it (`created_by_name`), for which unit
+    (`unit_name`) and whether it is the caller's (`mine`: only the maker may change it)."""
+    people = display_names(session, {r.created_by for r in rows})
+    units = unit_names(session, {r.unit_id for r in rows})
+    return [
+        {
+            **answer(row),
+            "created_by_name": people.get(row.created_by or ""),
+            "unit_name": units.get(row.unit_id or ""),
+            "mine": row.created_by == principal.user_id,
+        }
+        for row in rows
+    ]

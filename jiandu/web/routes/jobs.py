@@ -16,7 +16,7 @@ from jiandu.security.principal import Principal
 from jiandu.security.scope import made_or_unit_seen
 from jiandu.store.schema import Job
 from jiandu.web.guard import Caller, Db, job_runner, requires
-from jiandu.web.names import display_names, unit_names
+from jiandu.web.names import with_maker
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 
@@ -32,17 +32,7 @@ def _visible(principal: Principal, job: Job) -> bool:
 def jobs_json(session: Session, principal: Principal, jobs: list[Job]) -> list[dict[str, Any]]:
     """Jobs as the API answers them, with who started each, for which unit, and whether
     it is the caller's (only they may cancel it)."""
-    people = display_names(session, {j.created_by for j in jobs})
-    units = unit_names(session, {j.unit_id for j in jobs})
-    return [
-        {
-            **job_json(job),
-            "created_by_name": people.get(job.created_by or ""),
-            "unit_name": units.get(job.unit_id or ""),
-            "mine": job.created_by == principal.user_id,
-        }
-        for job in jobs
-    ]
+    return with_maker(session, principal, jobs, job_json)
 
 
 def _job_for(session: Db, principal: Principal, job_id: str) -> Job:

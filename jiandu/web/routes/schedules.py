@@ -26,7 +26,7 @@ from jiandu.security.principal import Principal
 from jiandu.security.scope import made_or_unit_seen
 from jiandu.store.schema import JobSchedule
 from jiandu.web.guard import Caller, Db, app_state, requires
-from jiandu.web.names import display_names, unit_names
+from jiandu.web.names import with_maker
 from jiandu.web.routes.models_routes import runnable_entry
 
 router = APIRouter(prefix="/api/schedules", tags=["schedules"])
@@ -58,17 +58,7 @@ def schedules_json(
 ) -> list[dict[str, Any]]:
     """Schedules as the API answers them, with their makers' and units' names and whether
     each is the caller's (only the maker switches or deletes it)."""
-    people = display_names(session, {r.created_by for r in rows})
-    units = unit_names(session, {r.unit_id for r in rows})
-    return [
-        {
-            **schedule_json(row),
-            "created_by_name": people.get(row.created_by),
-            "unit_name": units.get(row.unit_id or ""),
-            "mine": row.created_by == principal.user_id,
-        }
-        for row in rows
-    ]
+    return with_maker(session, principal, rows, schedule_json)
 
 
 def _own(session: Db, principal: Principal, schedule_id: str) -> JobSchedule:
