@@ -1,5 +1,6 @@
 """Background jobs and schedules in the browser: a nightly run scheduled from a model's
-page by picking a rhythm (no cron typed), shown in words; switched off and on; a custom
+page by picking a rhythm (no cron typed), shown in words; switched off and on; fired, and
+its jobs listed on their own with the run's outcome; a custom
 cron that is wrong named in the dialog, then right; deleted after a confirmation; a run
 started from a model's page listed among the jobs with its outcome. The demo prosecutor
 is also a modeler (models.run)."""
@@ -7,11 +8,33 @@ is also a modeler (models.run)."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from playwright.sync_api import expect
+from sqlalchemy import select
 from test_models_ui import RUN_TIMEOUT, _signed_in
 from ui_harness import DemoServer, shoot
+
+from jiandu.jobs.runner import JobRunner
+from jiandu.jobs.schedules import fire_due
+from jiandu.jobs.settings import QueueSettings
+from jiandu.store.db import make_engine, session_scope
+from jiandu.store.schema import JobSchedule, utcnow
+
+
+def _fire_now(server: DemoServer, cron: str) -> None:
+    """Make the schedule with `cron` due and fire it into the server's queue."""
+    engine = make_engine(server.settings.database_url)
+    with session_scope(engine) as session:
+        (row,) = session.scalars(select(JobSchedule).where(JobSchedule.cron == cron))
+        row.next_fire_at = utcnow() - timedelta(minutes=1)
+    runner = JobRunner(engine, server.settings, queue=QueueSettings(url="", workers=0))
+    try:
+        assert len(fire_due(runner)) == 1
+    finally:
+        runner.shutdown(wait=False)
+        engine.dispose()
 
 
 def test_schedule_a_model_from_its_page_then_manage_it(page: Any, server: DemoServer) -> None:
@@ -41,6 +64,20 @@ def test_schedule_a_model_from_its_page_then_manage_it(page: Any, server: DemoSe
     row.get_by_role("button", name="启用").click()
     expect(row.get_by_role("button", name="停用")).to_be_visible()
     expect(next_cell).not_to_have_text("—")
+
+    # It comes due and fires (as a worker's minute tick would); the server's own workers
+    # run the job. "历次任务" shows only the jobs this schedule fired.
+    _fire_now(server, "30 3 * * 1,3")
+    page.reload()
+    row.get_by_role("button", name="历次任务").click()
+    page.get_by_test_id("jobs-of-schedule").wait_for()
+    jobs = page.get_by_test_id("jobs-table").locator("tbody tr")
+    expect(jobs).to_have_count(1)
+    expect(jobs.first).to_contain_text("定时：运行模型 死亡人员冒领养老金")
+    expect(jobs.first).to_contain_text("成功", timeout=RUN_TIMEOUT)  # refreshed while it runs
+    expect(jobs.first).to_contain_text("命中")
+    page.get_by_role("button", name="显示全部任务").click()
+    expect(page.get_by_test_id("jobs-of-schedule")).to_have_count(0)
 
     # A schedule of every model, typed as cron: a wrong one is named, then put right.
     page.get_by_test_id("schedule-new").click()

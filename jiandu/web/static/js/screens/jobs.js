@@ -60,10 +60,10 @@ function Attempts({ job }) {
   return job.attempts > 1 ? tr(`${job.attempts} 次`, `${job.attempts}`) : job.attempts ? "1" : "—";
 }
 
-function JobsCard({ onActive, tick }) {
+function JobsCard({ onActive, tick, schedule, onAllJobs }) {
   const [kind, setKind] = useState("");
   const [status, setStatus] = useState("");
-  const jobs = useApi(`/api/jobs${qs({ kind, status, limit: 100 })}`, [tick]);
+  const jobs = useApi(`/api/jobs${qs({ kind, status, schedule_id: schedule && schedule.id, limit: 100 })}`, [tick]);
   const [error, setError] = useState(null);
   const active = (jobs.data || []).some((j) => ACTIVE.has(j.status));
   useEffect(() => onActive(active), [active]);
@@ -105,6 +105,10 @@ function JobsCard({ onActive, tick }) {
             ...["queued", "running", "succeeded", "failed", "cancelled"].map((s) => ({ value: s,
               label: tr({ queued: "排队中", running: "运行中", succeeded: "成功", failed: "失败", cancelled: "已取消" }[s], s) }))]} />
       </div>`}>
+    ${schedule ? html`<p class="row" data-testid="jobs-of-schedule">
+        ${tr(`只看定时任务"${schedule.title_zh}"（${schedule.cron_zh}）触发的任务`,
+          `Only the jobs fired by the schedule "${schedule.title_en}" (${schedule.cron_en})`)}
+        <${Button} kind="link" onClick=${onAllJobs}>${tr("显示全部任务", "Show every job")}<//></p>` : null}
     ${jobs.loading && !jobs.data ? html`<${Loading} />` : null}
     <${ErrorBox} error=${jobs.error || error} />
     ${jobs.data ? html`<${Table} testid="jobs-table" rows=${jobs.data} columns=${columns}
@@ -112,7 +116,7 @@ function JobsCard({ onActive, tick }) {
   <//>`;
 }
 
-function SchedulesCard({ tick, onChanged }) {
+function SchedulesCard({ tick, onChanged, onShowJobs }) {
   const schedules = useApi("/api/schedules", [tick]);
   const [making, setMaking] = useState(false);
   const [confirming, setConfirming] = useState(null);
@@ -133,7 +137,9 @@ function SchedulesCard({ tick, onChanged }) {
     { key: "cron", label: tr("周期", "When"), render: (s) => html`<span data-testid=${`schedule-words-${s.id}`}>${tr(s.cron_zh, s.cron_en)}</span>
         <div class="muted mono">${s.cron}</div>` },
     { key: "next", label: tr("下次运行", "Next"), render: (s) => (s.enabled ? fmtDateTime(s.next_fire_at) : "—") },
-    { key: "last", label: tr("上次运行", "Last"), render: (s) => (s.last_fired_at ? fmtDateTime(s.last_fired_at) : tr("尚未运行", "not yet")) },
+    { key: "last", label: tr("上次运行", "Last"), render: (s) => (s.last_fired_at ? html`${fmtDateTime(s.last_fired_at)}
+        <div><${Button} kind="link" testid=${`schedule-jobs-${s.id}`} onClick=${() => onShowJobs(s)}>${tr("历次任务", "Its jobs")}<//></div>`
+      : tr("尚未运行", "not yet")) },
     { key: "enabled", label: tr("状态", "State"), render: (s) => html`<${Badge} tone=${s.enabled ? "ok" : "muted"}>${s.enabled ? tr("启用", "on") : tr("停用", "off")}<//>` },
     { key: "by", label: tr("创建人", "Made by"), render: (s) => html`${s.created_by_name || "—"}
         ${s.unit_name ? html`<div class="muted">${s.unit_name}</div>` : null}` },
@@ -164,6 +170,7 @@ function SchedulesCard({ tick, onChanged }) {
 
 export default function Jobs() {
   const [tick, setTick] = useState(0);
+  const [schedule, setSchedule] = useState(null);
   const [active, setActive] = useState(false);
   useEffect(() => {
     if (!active) return undefined;
@@ -173,7 +180,7 @@ export default function Jobs() {
   const refresh = useMemo(() => () => setTick((n) => n + 1), []);
   return html`<${Page} title=${tr("后台任务", "Background jobs")}
       actions=${active ? html`<span class="muted">${tr("有任务进行中，自动刷新", "jobs in progress; refreshing")}</span>` : null}>
-    <${SchedulesCard} tick=${tick} onChanged=${refresh} />
-    <${JobsCard} tick=${tick} onActive=${setActive} />
+    <${SchedulesCard} tick=${tick} onChanged=${refresh} onShowJobs=${setSchedule} />
+    <${JobsCard} tick=${tick} onActive=${setActive} schedule=${schedule} onAllJobs=${() => setSchedule(null)} />
   <//>`;
 }
